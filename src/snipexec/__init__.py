@@ -1,0 +1,1 @@
+"""snipexec: run Python snippet files when a MkDocs site is built."""
