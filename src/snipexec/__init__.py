@@ -1,1 +1,23 @@
-"""snipexec: run Python snippet files when a MkDocs site is built."""
+"""snipexec: run Python snippet files when a MkDocs site is built, and show what they print.
+
+The public API is small: the MkDocs plugin and its options, the cache, the runner and
+the result they exchange. Everything else lives in `snipexec._internal`.
+"""
+
+from snipexec._internal.cache import Cache
+from snipexec._internal.plugin import PluginConfig, SnippetExecPlugin
+from snipexec._internal.results import Failure, Figure, RunResult
+from snipexec._internal.runner import SNIPPET_ENVIRONMENT, Runner
+from snipexec._internal.streams import without_startup_lines
+
+__all__ = [
+    "SNIPPET_ENVIRONMENT",
+    "Cache",
+    "Failure",
+    "Figure",
+    "PluginConfig",
+    "RunResult",
+    "Runner",
+    "SnippetExecPlugin",
+    "without_startup_lines",
+]

@@ -1,0 +1,56 @@
+"""Turn a snippet and its run into the Markdown that replaces its reference."""
+
+from __future__ import annotations
+
+import base64
+import html
+import re
+from textwrap import indent
+
+from .results import RunResult
+
+NOT_RUN = (
+    '!!! warning "Not run"\n\n'
+    "    Execution is off and this snippet has no stored output yet.\n"
+)
+
+
+def fenced(text: str, language: str, title: str, css_class: str) -> str:
+    """A fenced block that no backtick run inside `text` can close early."""
+    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
+    fence = "`" * max(3, longest + 1)
+    return f'{fence} {{ .{language} .{css_class} title="{html.escape(title)}" }}\n{text.rstrip(chr(10))}\n{fence}\n'
+
+
+def figure(svg: str, alt: str) -> str:
+    """An image tag carrying an SVG as a data URI, so the page needs no extra file."""
+    data = base64.b64encode(svg.encode()).decode()
+    return (
+        f'<figure class="snippet-figure"><img alt="{html.escape(alt)}" '
+        f'src="data:image/svg+xml;base64,{data}"></figure>\n'
+    )
+
+
+def render(path: str, code: str, result: RunResult | None, root_prefix: str) -> str:
+    """Markdown for one snippet: its code, then its output, stderr and figures.
+
+    `root_prefix` (the project root with a trailing slash) is removed from the output, so
+    tracebacks name `snippets/...py` on every machine.
+    """
+    parts = [fenced(code, "python", path, "snippet-code")]
+    if result is None:
+        parts.append(NOT_RUN)
+    else:
+        if result.stdout:
+            parts.append(fenced(result.stdout.replace(root_prefix, ""), "text", "Output", "snippet-output"))
+        if result.stderr:
+            parts.append(fenced(result.stderr.replace(root_prefix, ""), "text", "Error output", "snippet-stderr"))
+        parts.extend(figure(item.svg, item.alt) for item in result.figures)
+    return "\n".join(parts)
+
+
+def replace_lines(markdown: str, start: int, end: int, replacement: str, prefix: str) -> str:
+    """Replace lines `start`..`end` (1-based, inclusive) of `markdown`, keeping `prefix`."""
+    lines = markdown.splitlines(keepends=True)
+    block = indent(replacement, prefix, lambda line: True) + "\n"
+    return "".join([*lines[: start - 1], block, *lines[end:]])

@@ -1,0 +1,128 @@
+"""Run snippets in a long-lived worker process, restarting it after a timeout or a crash."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+from collections.abc import Mapping, Sequence
+from multiprocessing.connection import Connection
+from pathlib import Path
+
+from .results import Failure, Figure, RunResult
+from .streams import read_text
+
+STARTUP_TIMEOUT = 600.0
+
+# The environment every snippet runs in, here and in a reader's standalone run alike.
+SNIPPET_ENVIRONMENT = {
+    "MPLBACKEND": "Agg",
+    "PYTHONIOENCODING": "utf-8",
+    "PYTHONHASHSEED": "0",
+    "COLUMNS": "80",
+}
+
+
+class WorkerError(RuntimeError):
+    """The worker could not be started."""
+
+
+class Runner:
+    """Runs snippet files, one at a time, in a worker that imported `preload` once.
+
+    The worker starts on the first `run`, so a build that needs no run never starts it
+    (nor imports what it preloads). It survives between runs, and between rebuilds of
+    `mkdocs serve`; after a timeout or a crash the next `run` starts a new one.
+    """
+
+    def __init__(self, preload: Sequence[str] = (), env: Mapping[str, str] | None = None):
+        """Prepare a runner; `env` is added to this process's environment for the worker."""
+        self.preload = list(preload)
+        self.env = {**os.environ, **SNIPPET_ENVIRONMENT, **(env or {})}
+        self._process: subprocess.Popen[bytes] | None = None
+        self._requests: Connection | None = None
+        self._replies: Connection | None = None
+        self.starts = 0
+
+    def run(self, snippet: Path, timeout: float) -> RunResult:
+        """Run `snippet` (an absolute path) and return what it printed and drew."""
+        with tempfile.TemporaryDirectory(prefix="snipexec-") as scratch:
+            folder = Path(scratch)
+            (folder / "cwd").mkdir()
+            request = {
+                "path": str(snippet),
+                "cwd": str(folder / "cwd"),
+                "stdout": str(folder / "stdout"),
+                "stderr": str(folder / "stderr"),
+            }
+            reply, failure = self._exchange(request, timeout)
+            return RunResult(
+                stdout=read_text(folder / "stdout"),
+                stderr=read_text(folder / "stderr"),
+                figures=tuple(Figure(**figure) for figure in reply.get("figures", ())),
+                failure=failure,
+                seconds=reply.get("seconds", timeout),
+            )
+
+    def _exchange(self, request: dict[str, str], timeout: float) -> tuple[dict, Failure | None]:
+        """Send one request; return the reply and the failure, if any."""
+        requests, replies = self._ensure_started()
+        requests.send_bytes(json.dumps(request).encode())
+        if not replies.poll(timeout):
+            self.close()
+            return {}, Failure("timeout", f"did not finish within {timeout:g} s")
+        try:
+            reply = json.loads(replies.recv_bytes())
+        except (EOFError, OSError):
+            return {}, Failure("crash", f"the worker process died ({self._reap()})")
+        failure = reply["failure"]
+        return reply, Failure(**failure) if failure is not None else None
+
+    def _ensure_started(self) -> tuple[Connection, Connection]:
+        """Start the worker if none is alive, and wait until it has imported `preload`."""
+        if self._process is not None and self._process.poll() is None:
+            assert self._requests is not None and self._replies is not None
+            return self._requests, self._replies
+        self.close()
+        process = subprocess.Popen(
+            [sys.executable, "-m", "snipexec._internal.worker", *self.preload],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            env=self.env,
+        )
+        assert process.stdin is not None and process.stdout is not None
+        self._process = process
+        self._requests = Connection(os.dup(process.stdin.fileno()), readable=False)
+        self._replies = Connection(os.dup(process.stdout.fileno()), writable=False)
+        process.stdin.close()
+        process.stdout.close()
+        self.starts += 1
+        try:
+            if self._replies.poll(STARTUP_TIMEOUT) and self._replies.recv_bytes() == b"ready":
+                return self._requests, self._replies
+        except EOFError:
+            pass
+        status = self._reap()
+        raise WorkerError(f"the snippet worker did not start ({status}); see the log above")
+
+    def _reap(self) -> str:
+        """Stop the worker process and describe how it ended."""
+        process = self._process
+        self.close()
+        if process is None or process.returncode is None:
+            return "not running"
+        return f"exit code {process.returncode}"
+
+    def close(self) -> None:
+        """Stop the worker, if one is running."""
+        for connection in (self._requests, self._replies):
+            if connection is not None:
+                connection.close()
+        self._requests = self._replies = None
+        if self._process is not None:
+            if self._process.poll() is None:
+                self._process.kill()
+            self._process.wait()
+        self._process = None

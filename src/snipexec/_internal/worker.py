@@ -1,0 +1,184 @@
+"""The worker process: imports heavy libraries once, then runs snippets one at a time.
+
+Started by `Runner` as `python -m snipexec._internal.worker MODULE...`. It speaks to its
+parent through the pipes it was given as standard input and output (moved to other file
+descriptors at once, so that a snippet's own output can never corrupt a message).
+"""
+
+from __future__ import annotations
+
+import builtins
+import importlib
+import io
+import json
+import os
+import random
+import sys
+import time
+import traceback
+import types
+import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
+from multiprocessing.connection import Connection
+from pathlib import Path
+from typing import Any
+
+from .streams import redirected, without_startup_lines
+
+SEED = 0
+SVG_HASH_SALT = "snipexec"
+
+
+def main(preload: list[str]) -> None:
+    """Serve run requests from the parent until it closes the pipe."""
+    requests = Connection(os.dup(0), writable=False)
+    replies = Connection(os.dup(1), readable=False)
+    os.dup2(os.open(os.devnull, os.O_RDONLY), 0)
+    os.dup2(2, 1)  # stray output outside a run goes to the build log, not the pipe
+    default_warning_filters = list(warnings.filters)
+    _preload(preload)
+    replies.send_bytes(b"ready")
+    while True:
+        try:
+            request = json.loads(requests.recv_bytes())
+        except EOFError:
+            return
+        reply = run_snippet(**request, warning_filters=default_warning_filters)
+        replies.send_bytes(json.dumps(reply).encode())
+
+
+def _preload(modules: list[str]) -> None:
+    """Import `modules`, keeping their start-up noise out of the build log."""
+    log = Path(os.environ.get("TMPDIR", "/tmp")) / f"snipexec-preload-{os.getpid()}.log"
+    try:
+        with redirected(log, log):
+            for name in modules:
+                importlib.import_module(name)
+        sys.stderr.write(without_startup_lines(log.read_text(errors="replace")))
+    finally:
+        log.unlink(missing_ok=True)
+
+
+def run_snippet(
+    path: str, cwd: str, stdout: str, stderr: str, warning_filters: list[Any]
+) -> dict[str, Any]:
+    """Run the file at `path` as `__main__` and report how it ended and what it drew.
+
+    Its output goes to the files `stdout` and `stderr`; the parent reads them, also when
+    this process dies half-way.
+    """
+    source = Path(path)
+    failure = None
+    start = time.perf_counter()
+    with _fresh_interpreter_state(source, Path(cwd)) as namespace:
+        with redirected(Path(stdout), Path(stderr)), warnings.catch_warnings():
+            warnings.filters[:] = warning_filters
+            try:
+                exec(compile(source.read_bytes(), path, "exec"), namespace)
+            except SystemExit as exit_:
+                failure = _report_exit(exit_)
+            except BaseException as error:  # the snippet's error is its output
+                failure = _report_exception(error, path)
+        seconds = time.perf_counter() - start
+        figures = _collect_figures(path)
+    return {"failure": failure, "figures": figures, "seconds": seconds}
+
+
+@contextmanager
+def _fresh_interpreter_state(source: Path, cwd: Path) -> Iterator[dict[str, Any]]:
+    """Give a snippet what `python SOURCE` would: a new `__main__`, its folder on `sys.path`.
+
+    Everything it may change (working directory, environment, `sys.path`, `sys.argv`,
+    modules imported from its own folder) is restored afterwards.
+    """
+    main_module = types.ModuleType("__main__")
+    main_module.__file__ = str(source)
+    main_module.__builtins__ = builtins  # type: ignore[attr-defined]
+    saved_main, saved_path, saved_argv = sys.modules["__main__"], sys.path[:], sys.argv[:]
+    saved_environ, saved_cwd = dict(os.environ), os.getcwd()
+    _reset_libraries()
+    sys.modules["__main__"] = main_module
+    sys.path[0] = str(source.parent)
+    sys.argv = [str(source)]
+    os.chdir(cwd)
+    try:
+        yield main_module.__dict__
+    finally:
+        os.chdir(saved_cwd)
+        os.environ.clear()
+        os.environ.update(saved_environ)
+        sys.modules["__main__"], sys.path[:], sys.argv = saved_main, saved_path, saved_argv
+        _forget_local_modules(source.parent)
+
+
+def _reset_libraries() -> None:
+    """Fix seeds and clear the state that libraries keep between runs in one process."""
+    random.seed(SEED)
+    if "numpy" in sys.modules:
+        sys.modules["numpy"].random.seed(SEED)
+    if "keras" in sys.modules:
+        keras = sys.modules["keras"]
+        keras.backend.clear_session()  # layer names restart at conv2d
+        keras.utils.set_random_seed(SEED)
+    if "matplotlib.pyplot" in sys.modules:
+        sys.modules["matplotlib.pyplot"].close("all")
+        sys.modules["matplotlib"].rc_file_defaults()
+
+
+def _forget_local_modules(folder: Path) -> None:
+    """Unload modules imported from the snippet's folder, so the next run reads them anew."""
+    for name, module in list(sys.modules.items()):
+        file = getattr(module, "__file__", None)
+        if file and Path(file).resolve().is_relative_to(folder.resolve()):
+            del sys.modules[name]
+
+
+def _report_exit(exit_: SystemExit) -> dict[str, Any] | None:
+    """Mirror the interpreter: exit code 0 or None is success, anything else a failure."""
+    if exit_.code in (0, None):
+        return None
+    if not isinstance(exit_.code, int):
+        print(exit_.code, file=sys.stderr)
+    return {"kind": "exception", "summary": f"SystemExit: {exit_.code}", "exception": "SystemExit"}
+
+
+def _report_exception(error: BaseException, path: str) -> dict[str, Any]:
+    """Print the traceback as the interpreter would, without this module's own frame."""
+    traceback.print_exception(type(error), error, error.__traceback__.tb_next)  # type: ignore[union-attr]
+    frames = traceback.extract_tb(error.__traceback__)
+    lines = [frame.lineno for frame in frames if frame.filename == path]
+    summary = traceback.format_exception_only(type(error), error)[-1].strip()
+    return {
+        "kind": "exception",
+        "summary": summary,
+        "exception": type(error).__name__,
+        "line": lines[-1] if lines else None,
+    }
+
+
+def _collect_figures(path: str) -> list[dict[str, str]]:
+    """Save every open matplotlib figure as SVG, then close them all."""
+    if "matplotlib.pyplot" not in sys.modules:
+        return []
+    pyplot = sys.modules["matplotlib.pyplot"]
+    figures = []
+    for number in pyplot.get_fignums():
+        figure = pyplot.figure(number)
+        buffer = io.StringIO()
+        with sys.modules["matplotlib"].rc_context({"svg.hashsalt": SVG_HASH_SALT}):
+            figure.savefig(buffer, format="svg", metadata={"Date": None})
+        figures.append({"svg": buffer.getvalue(), "alt": _alt_text(figure, number, path)})
+    pyplot.close("all")
+    return figures
+
+
+def _alt_text(figure: Any, number: int, path: str) -> str:
+    """Describe a figure by its suptitle, else its axes' titles, else where it came from."""
+    suptitle = figure.get_suptitle()
+    titles = [axes.get_title() for axes in figure.axes if axes.get_title()]
+    return suptitle or "; ".join(titles) or f"Figure {number} drawn by {Path(path).name}"
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
