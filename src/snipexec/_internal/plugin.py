@@ -159,7 +159,9 @@ class SnippetExecPlugin(BasePlugin[PluginConfig]):
     def _page_name(self, path: str | None) -> str:
         """A page's path as a maintainer types it: relative to the project root."""
         file = Path(path or "")
-        return file.relative_to(self.root).as_posix() if file.is_relative_to(self.root) else str(file)
+        return (
+            file.relative_to(self.root).as_posix() if file.is_relative_to(self.root) else str(file)
+        )
 
     def _guard(self, action: Any, *args: Any) -> Any:
         """Call `action`, turning a snippet's failure into a build error."""

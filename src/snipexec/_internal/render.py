@@ -10,8 +10,7 @@ from textwrap import indent
 from .results import RunResult
 
 NOT_RUN = (
-    '!!! warning "Not run"\n\n'
-    "    Execution is off and this snippet has no stored output yet.\n"
+    '!!! warning "Not run"\n\n    Execution is off and this snippet has no stored output yet.\n'
 )
 
 
@@ -19,7 +18,8 @@ def fenced(text: str, language: str, title: str, css_class: str) -> str:
     """A fenced block that no backtick run inside `text` can close early."""
     longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
     fence = "`" * max(3, longest + 1)
-    return f'{fence} {{ .{language} .{css_class} title="{html.escape(title)}" }}\n{text.rstrip(chr(10))}\n{fence}\n'
+    header = f'{fence} {{ .{language} .{css_class} title="{html.escape(title)}" }}'
+    return f"{header}\n{text.rstrip(chr(10))}\n{fence}\n"
 
 
 def figure(svg: str, alt: str) -> str:
@@ -42,9 +42,15 @@ def render(path: str, code: str, result: RunResult | None, root_prefix: str) -> 
         parts.append(NOT_RUN)
     else:
         if result.stdout:
-            parts.append(fenced(result.stdout.replace(root_prefix, ""), "text", "Output", "snippet-output"))
+            parts.append(
+                fenced(result.stdout.replace(root_prefix, ""), "text", "Output", "snippet-output")
+            )
         if result.stderr:
-            parts.append(fenced(result.stderr.replace(root_prefix, ""), "text", "Error output", "snippet-stderr"))
+            parts.append(
+                fenced(
+                    result.stderr.replace(root_prefix, ""), "text", "Error output", "snippet-stderr"
+                )
+            )
         parts.extend(figure(item.svg, item.alt) for item in result.figures)
     return "\n".join(parts)
 

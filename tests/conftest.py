@@ -1,0 +1,88 @@
+"""Shared fixtures: tiny throwaway projects for the engine, the real site for the pages."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+
+ROOT = Path(__file__).resolve().parents[1]
+
+TINY_CONFIG = """\
+site_name: tiny
+plugins:
+  - snipexec:
+      preload: []
+      timeout: 20
+markdown_extensions:
+  - attr_list
+  - admonition
+  - pymdownx.highlight
+  - pymdownx.superfences
+"""
+
+
+class TinyProject:
+    """A MkDocs project in a temporary folder, built in a subprocess like a maintainer would."""
+
+    def __init__(self, root: Path):
+        self.root = root
+        (root / "docs").mkdir()
+        (root / "snippets").mkdir()
+        (root / "mkdocs.yml").write_text(TINY_CONFIG)
+
+    def write(self, relative: str, text: str) -> Path:
+        path = self.root / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text))
+        return path
+
+    def page(self, name: str, *snippets: str) -> None:
+        blocks = "".join(f"\n```snippet\n{snippet}\n```\n" for snippet in snippets)
+        self.write(f"docs/{name}", f"# {name}\n{blocks}")
+
+    def build(self, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "mkdocs", "build", *args],
+            cwd=self.root,
+            env={**os.environ, **env},
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+
+    def html(self, page: str = "index") -> str:
+        """The text a reader sees on `page` (tags removed, entities decoded)."""
+        name = "index.html" if page == "index" else f"{page}/index.html"
+        markup = (self.root / "site" / name).read_text()
+        return BeautifulSoup(markup, "html.parser").get_text()
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> TinyProject:
+    return TinyProject(tmp_path)
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The real site, built once per test session with the project's own cache."""
+    site = tmp_path_factory.mktemp("built") / "site"
+    completed = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=1800,
+    )
+    if completed.returncode != 0:
+        pytest.fail(f"mkdocs build failed:\n{completed.stdout}\n{completed.stderr}")
+    return site
+
+
+Builder = Callable[..., subprocess.CompletedProcess[str]]

@@ -1,0 +1,63 @@
+from pathlib import Path
+
+import pytest
+
+from snipexec._internal.keys import environment_versions, local_imports, snippet_key
+
+
+@pytest.fixture
+def tree(tmp_path: Path) -> Path:
+    folder = tmp_path / "snippets" / "q"
+    folder.mkdir(parents=True)
+    (folder / "main.py").write_text("import numpy\nfrom helper import f\nprint(f())\n")
+    (folder / "helper.py").write_text("from deeper import g\ndef f():\n    return g()\n")
+    (folder / "deeper.py").write_text("def g():\n    return 1\n")
+    (folder / "unrelated.py").write_text("x = 1\n")
+    (folder / "pkg").mkdir()
+    (folder / "pkg" / "__init__.py").write_text("")
+    return tmp_path
+
+
+def key(tree: Path, environment: str = "env") -> str:
+    return snippet_key(tree / "snippets/q/main.py", tree, environment)
+
+
+def test_local_imports_are_followed_transitively(tree: Path):
+    folder = tree / "snippets/q"
+    assert local_imports(folder / "main.py") == {folder / "helper.py", folder / "deeper.py"}
+    (folder / "main.py").write_text("import pkg.sub\n")
+    assert local_imports(folder / "main.py") == {folder / "pkg/__init__.py"}
+
+
+def test_key_is_stable(tree: Path):
+    assert key(tree) == key(tree)
+
+
+@pytest.mark.parametrize("changed", ["main.py", "helper.py", "deeper.py"])
+def test_key_changes_with_the_snippet_or_a_module_it_imports(tree: Path, changed: str):
+    before = key(tree)
+    (tree / "snippets/q" / changed).write_text("# edited\n", encoding="utf-8")
+    assert key(tree) != before
+
+
+def test_key_ignores_files_the_snippet_does_not_import(tree: Path):
+    before = key(tree)
+    (tree / "snippets/q/unrelated.py").write_text("x = 2\n")
+    assert key(tree) == before
+
+
+def test_key_changes_with_the_environment(tree: Path):
+    assert key(tree, "tensorflow 2.20") != key(tree, "tensorflow 2.21")
+
+
+def test_key_changes_with_the_snippet_path(tree: Path):
+    other = tree / "snippets/q/copy.py"
+    other.write_bytes((tree / "snippets/q/main.py").read_bytes())
+    assert snippet_key(other, tree, "env") != key(tree)
+
+
+def test_environment_versions_name_every_tracked_library():
+    versions = environment_versions(["numpy", "surely_not_installed_anywhere"])
+    assert versions["numpy"][0].isdigit()
+    assert versions["surely_not_installed_anywhere"] == "not installed"
+    assert versions["python"].startswith("3.")

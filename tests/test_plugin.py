@@ -1,0 +1,159 @@
+"""Whole builds of tiny projects: caching, switches and failure modes, seen from outside."""
+
+import re
+from pathlib import Path
+
+from conftest import TinyProject
+
+MARKER = "import pathlib\npathlib.Path('worker-started').touch()\n"
+
+
+def ran(build) -> list[str]:
+    return re.findall(r"snipexec: ran (\S+)", build.stderr)
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+
+
+def two_snippet_project(project: TinyProject) -> TinyProject:
+    project.write("snippets/a.py", "print('a says hi')\n")
+    project.write("snippets/b.py", "from helper import NAME\nprint(NAME)\n")
+    project.write("snippets/helper.py", "NAME = 'b says hi'\n")
+    project.page("index.md", "snippets/a.py", "snippets/b.py")
+    project.write("marker.py", MARKER)
+    config = project.root / "mkdocs.yml"
+    config.write_text(config.read_text().replace("preload: []", "preload: [marker]"))
+    return project
+
+
+def test_cold_warm_and_one_edit(project: TinyProject):
+    two_snippet_project(project)
+    cold = project.build()
+    assert cold.returncode == 0, cold.stderr
+    assert sorted(ran(cold)) == ["snippets/a.py", "snippets/b.py"]
+    assert "a says hi" in project.html() and "b says hi" in project.html()
+    (project.root / "worker-started").unlink()
+
+    warm = project.build()
+    assert warm.returncode == 0, warm.stderr
+    assert ran(warm) == []
+    assert not (project.root / "worker-started").exists()  # no worker, so nothing imported
+
+    project.write("snippets/helper.py", "NAME = 'b was edited'\n")
+    edited = project.build()
+    assert ran(edited) == ["snippets/b.py"]
+    assert "b was edited" in project.html()
+
+
+def test_force_reruns_everything_and_off_runs_nothing(project: TinyProject):
+    two_snippet_project(project)
+    assert project.build().returncode == 0
+    assert sorted(ran(project.build(SNIPEXEC_EXECUTE="force"))) == [
+        "snippets/a.py",
+        "snippets/b.py",
+    ]
+
+    project.write("snippets/a.py", "print('edited, never run')\n")
+    (project.root / "worker-started").unlink()
+    off = project.build(SNIPEXEC_EXECUTE="off")
+    assert off.returncode == 0, off.stderr
+    assert ran(off) == [] and not (project.root / "worker-started").exists()
+    html = project.html()
+    assert "b says hi" in html  # stored output is still shown
+    assert "Not run" in html and "edited, never run" in html  # code shown, output missing
+
+
+def test_unknown_mode_is_refused(project: TinyProject):
+    two_snippet_project(project)
+    build = project.build(SNIPEXEC_EXECUTE="sometimes")
+    assert build.returncode != 0
+    assert "SNIPEXEC_EXECUTE='sometimes': expected one of cache, force, off" in build.stderr
+
+
+def test_missing_snippet_names_page_and_line(project: TinyProject):
+    project.write("docs/index.md", "# Page\n\n```snippet\nsnippets/misspelt.py\n```\n")
+    build = project.build()
+    assert build.returncode != 0
+    assert "docs/index.md:3: snippet file snippets/misspelt.py does not exist" in build.stderr
+
+
+def test_failing_snippet_fails_the_build_and_keeps_site_and_cache(project: TinyProject):
+    two_snippet_project(project)
+    assert project.build().returncode == 0
+    site, cache = snapshot(project.root / "site"), snapshot(project.root / ".cache")
+
+    project.write("snippets/b.py", "x = 1\nraise RuntimeError('broken on purpose')\n")
+    build = project.build()
+    assert build.returncode != 0
+    assert "docs/index.md:7: snippets/b.py:2 raised RuntimeError: broken on purpose" in build.stderr
+    assert 'File "snippets/b.py", line 2, in <module>' in build.stderr
+    assert snapshot(project.root / "site") == site
+    assert snapshot(project.root / ".cache") == cache
+    assert sorted(p.name for p in project.root.iterdir() if p.name.startswith("site")) == ["site"]
+
+
+def test_strict_warning_keeps_the_previous_site(project: TinyProject):
+    two_snippet_project(project)
+    assert project.build().returncode == 0
+    site = snapshot(project.root / "site")
+    project.write("docs/index.md", "# Page\n\n[broken](nowhere.md)\n")
+    build = project.build("--strict")
+    assert build.returncode != 0 and "nowhere.md" in build.stderr
+    assert snapshot(project.root / "site") == site
+
+
+def test_expected_failure_shows_its_traceback(project: TinyProject):
+    project.write("snippets/err.py", "print('before')\nraise KeyError('on purpose')\n")
+    project.write("docs/index.md", "# Page\n\n```snippet raises=KeyError\nsnippets/err.py\n```\n")
+    build = project.build()
+    assert build.returncode == 0, build.stderr
+    html = project.html()
+    assert "before" in html and "KeyError: 'on purpose'" in html
+    assert 'File "snippets/err.py", line 2, in <module>' in html
+
+
+def test_expected_failure_that_does_not_raise_fails_the_build(project: TinyProject):
+    project.write("snippets/fine.py", "print('fine')\n")
+    project.write("docs/index.md", "# Page\n\n```snippet raises=KeyError\nsnippets/fine.py\n```\n")
+    build = project.build()
+    assert build.returncode != 0
+    assert "docs/index.md:3: snippets/fine.py was expected to raise KeyError but did not" in (
+        build.stderr
+    )
+
+
+def test_wrong_exception_is_not_an_expected_failure(project: TinyProject):
+    project.write("snippets/err.py", "raise TypeError('other')\n")
+    project.write("docs/index.md", "# Page\n\n```snippet raises=KeyError\nsnippets/err.py\n```\n")
+    build = project.build()
+    assert build.returncode != 0 and "raised TypeError: other" in build.stderr
+
+
+def test_timeout_is_settable_per_snippet_and_fails_the_build(project: TinyProject):
+    project.write("snippets/slow.py", "import time\ntime.sleep(30)\n")
+    project.write("docs/index.md", "# Page\n\n```snippet timeout=1\nsnippets/slow.py\n```\n")
+    build = project.build()
+    assert build.returncode != 0
+    assert "docs/index.md:3: snippets/slow.py did not finish within 1 s" in build.stderr
+
+
+def test_worker_crash_fails_the_build_naming_the_snippet(project: TinyProject):
+    project.write("snippets/crash.py", "import os\nos._exit(1)\n")
+    project.page("index.md", "snippets/crash.py")
+    build = project.build()
+    assert build.returncode != 0
+    assert "docs/index.md:3: snippets/crash.py: the worker process died (exit code 1)" in (
+        build.stderr
+    )
+
+
+def test_corrupted_cache_entry_is_rerun(project: TinyProject):
+    two_snippet_project(project)
+    assert project.build().returncode == 0
+    for entry in (project.root / ".cache/snipexec").glob("*.json"):
+        entry.write_text(entry.read_text()[:20])
+    build = project.build()
+    assert build.returncode == 0, build.stderr
+    assert sorted(ran(build)) == ["snippets/a.py", "snippets/b.py"]
+    assert "Ignoring unreadable cache entry" in build.stderr
