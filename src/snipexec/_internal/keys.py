@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 import hashlib
 import importlib.metadata
+import json
 import platform
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -24,6 +25,11 @@ def environment_versions(libraries: Iterable[str] = TRACKED_LIBRARIES) -> dict[s
             importlib.metadata.version(distributions[0]) if distributions else "not installed"
         )
     return versions
+
+
+def environment_fingerprint(versions: dict[str, str]) -> str:
+    """What every key shares: library versions and the engine's own source."""
+    return json.dumps(versions, sort_keys=True) + engine_fingerprint()
 
 
 def engine_fingerprint() -> str:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-import json
 import logging
 import os
+import posixpath
+import re
 import shutil
 from pathlib import Path
 from typing import Any
@@ -14,14 +15,16 @@ from mkdocs.config.base import Config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
-from mkdocs.structure.files import Files
+from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
 from .cache import Cache
-from .directives import DirectiveError, find_snippets
+from .directives import DirectiveError, SnippetRef, find_snippets
 from .execution import Execution, Mode, SnippetError
-from .keys import engine_fingerprint, environment_versions
-from .render import render, replace_lines
+from .keys import environment_fingerprint, environment_versions, local_imports
+from .notebooks import build_notebook, write_if_changed
+from .render import page_footer, provenance, render, replace_lines
+from .results import RunResult
 from .runner import Runner
 
 log = logging.getLogger("mkdocs.plugins.snipexec")
@@ -45,6 +48,9 @@ class PluginConfig(Config):
     """Modules the worker imports once, before the first snippet."""
     watch = opt.ListOfItems(opt.Type(str), default=["snippets"])
     """Folders `mkdocs serve` watches, relative to `mkdocs.yml`."""
+    notebooks = opt.Type(bool, default=True)
+    """Make a Jupyter notebook of every page that runs snippets, at `notebooks/PAGE.ipynb`,
+    holding the outputs of the same runs (render it with mkdocs-jupyter)."""
 
 
 class SnippetExecPlugin(BasePlugin[PluginConfig]):
@@ -84,7 +90,7 @@ class SnippetExecPlugin(BasePlugin[PluginConfig]):
             runner=self.runner,
             mode=_as_mode(mode),
             timeout=float(self.config.timeout),
-            environment=json.dumps(versions, sort_keys=True) + engine_fingerprint(),
+            environment=environment_fingerprint(versions),
             versions=versions,
         )
         if self.command in ("build", "gh-deploy"):
@@ -95,26 +101,79 @@ class SnippetExecPlugin(BasePlugin[PluginConfig]):
         return config
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
-        """Queue every snippet the pages reference that has no stored output."""
+        """Queue every snippet without stored output; add its files and the page's notebook."""
         assert self.execution is not None
+        pages = {}
         for file in files.documentation_pages():
             page = self._page_name(file.abs_src_path)
-            for ref in _parse(file.content_string, page):
+            refs = _parse(file.content_string, page)
+            for ref in refs:
                 self._guard(self.execution.prefetch, ref, page)
+            if refs:
+                pages[file] = (page, refs)
+        for file, (page, refs) in pages.items():
+            for path in self._downloads(refs):
+                if files.get_file_from_path(path) is None:
+                    files.append(self._file(path, self.root, config))
+            if self.config.notebooks:
+                self._add_notebook(files, config, file, page, refs)
         return files
 
     def on_page_markdown(
         self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files
     ) -> str:
-        """Replace the page's snippet blocks, last first so line numbers stay valid."""
+        """Replace the page's snippet blocks (last first, so line numbers stay valid)."""
         assert self.execution is not None
         name = self._page_name(page.file.abs_src_path)
-        for ref in reversed(_parse(markdown, name)):
+        refs = _parse(markdown, name)
+        results = []
+        for ref in reversed(refs):
             result = self._guard(self.execution.result, ref, name)
             code = (self.root / ref.path).read_text(encoding="utf-8")
             block = render(ref.path, code, result, f"{self.root}/")
             markdown = replace_lines(markdown, ref.line, ref.end, block, ref.indent)
-        return markdown
+            results.append(result)
+        if not refs:
+            return markdown
+        return markdown + self._footer(page.file, refs, [r for r in results if r is not None])
+
+    def _footer(self, file: File, refs: list[SnippetRef], results: list[RunResult]) -> str:
+        """Versions stamp, notebook link and downloads, with links relative to the page."""
+        here = posixpath.dirname(file.src_uri)
+        notebook = _notebook_uri(file) if self.config.notebooks else None
+        downloads = [(posixpath.basename(path), path) for path in self._downloads(refs)]
+        return page_footer(
+            provenance(results),
+            notebook and posixpath.relpath(notebook, here),
+            [(name, posixpath.relpath(path, here)) for name, path in downloads],
+        )
+
+    def _downloads(self, refs: list[SnippetRef]) -> list[str]:
+        """The snippet files of a page and the modules they import, as root-relative paths."""
+        paths = dict.fromkeys(ref.path for ref in refs)
+        for ref in refs:
+            for module in sorted(local_imports(self.root / ref.path)):
+                paths[module.relative_to(self.root).as_posix()] = None
+        return list(paths)
+
+    def _add_notebook(
+        self, files: Files, config: MkDocsConfig, file: File, page: str, refs: list[SnippetRef]
+    ) -> None:
+        """Write the page's notebook from its snippets' results and add it to the site."""
+        assert self.execution is not None
+        results = [self._guard(self.execution.result, ref, page) for ref in refs]
+        title = _title(file.content_string) or Path(page).stem
+        modules = sorted({m for ref in refs for m in local_imports(self.root / ref.path)})
+        intro = provenance([r for r in results if r is not None]) or "Not run yet."
+        code = [(self.root / ref.path).read_text(encoding="utf-8") for ref in refs]
+        notebook = build_notebook(title, intro, modules, list(zip(code, results, strict=True)))
+        folder = self.root / self.config.cache_dir
+        write_if_changed(notebook, folder / _notebook_uri(file))
+        files.append(self._file(_notebook_uri(file), folder, config))
+
+    @staticmethod
+    def _file(path: str, folder: Path, config: MkDocsConfig) -> File:
+        return File(path, str(folder), config.site_dir, config.use_directory_urls)
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         """Swap the finished site into place, unless strict mode is about to fail it."""
@@ -183,7 +242,18 @@ class SnippetExecPlugin(BasePlugin[PluginConfig]):
         self.execution.close()
 
 
-def _parse(markdown: str, page: str) -> list[Any]:
+def _notebook_uri(file: File) -> str:
+    """Where a page's notebook goes: `notebooks/` plus the page's path, as `.ipynb`."""
+    return posixpath.join("notebooks", posixpath.splitext(file.src_uri)[0] + ".ipynb")
+
+
+def _title(markdown: str) -> str | None:
+    """The text of the page's first level-1 heading, if it has one."""
+    heading = re.search(r"^# +(.+?) *$", markdown, re.MULTILINE)
+    return heading[1] if heading else None
+
+
+def _parse(markdown: str, page: str) -> list[SnippetRef]:
     try:
         return find_snippets(markdown, page)
     except DirectiveError as error:

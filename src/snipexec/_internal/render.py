@@ -60,3 +60,31 @@ def replace_lines(markdown: str, start: int, end: int, replacement: str, prefix:
     lines = markdown.splitlines(keepends=True)
     block = indent(replacement, prefix, lambda line: True) + "\n"
     return "".join([*lines[: start - 1], block, *lines[end:]])
+
+
+LIBRARY_NAMES = {"python": "Python", "tensorflow": "TensorFlow", "keras": "Keras", "numpy": "NumPy"}
+
+
+def provenance(results: list[RunResult]) -> str:
+    """When, and with which versions, a page's outputs were produced (empty if never run)."""
+    ran = [result for result in results if result.ran_at]
+    if not ran:
+        return ""
+    dates = sorted({result.ran_at[:10] for result in ran})
+    when = f"on {dates[0]}" if len(dates) == 1 else f"between {dates[0]} and {dates[-1]}"
+    versions = ", ".join(
+        f"{LIBRARY_NAMES.get(name, name)} {version}" for name, version in ran[-1].versions.items()
+    )
+    return f"Outputs on this page were produced {when} with {versions}."
+
+
+def page_footer(stamp: str, notebook: str | None, downloads: list[tuple[str, str]]) -> str:
+    """The box under a page: the versions stamp, the notebook and the files to download."""
+    lines = [stamp] if stamp else []
+    if notebook:
+        lines.append(f"[Run this page as a notebook]({notebook})")
+    if downloads:
+        links = ", ".join(f"[`{name}`]({link})" for name, link in downloads)
+        lines.append(f"Download the examples: {links}")
+    body = "\n\n".join(lines)
+    return f'\n\n<div class="snippet-provenance" markdown>\n\n{body}\n\n</div>\n'

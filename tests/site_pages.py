@@ -1,0 +1,60 @@
+"""Read the built site: which snippets each page shows, and the output shown under each."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from bs4 import BeautifulSoup, Tag
+
+from snipexec._internal.directives import SnippetRef, find_snippets
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@dataclass(frozen=True)
+class Shown:
+    """What a page shows for one snippet."""
+
+    code: str
+    stdout: str
+    stderr: str
+
+
+def references() -> list[tuple[str, SnippetRef]]:
+    """Every (page, snippet reference) in `docs/`, in page order."""
+    found = []
+    for page in sorted((ROOT / "docs").rglob("*.md")):
+        name = page.relative_to(ROOT).as_posix()
+        found.extend((name, ref) for ref in find_snippets(page.read_text(), name))
+    return found
+
+
+def html_path(site: Path, page: str) -> Path:
+    """Where `docs/x.md` lands in the built site (directory URLs)."""
+    stem = Path(page).relative_to("docs").with_suffix("")
+    return site / "index.html" if stem.name == "index" else site / stem / "index.html"
+
+
+def shown_snippets(html: str) -> dict[str, Shown]:
+    """Map each snippet path on a page to its code and the output blocks under it."""
+    soup = BeautifulSoup(html, "html.parser")
+    shown = {}
+    for block in soup.select("div.snippet-code"):
+        title = block.select_one("span.filename")
+        assert title is not None
+        outputs = {"snippet-output": "", "snippet-stderr": ""}
+        for sibling in block.find_next_siblings():
+            if not isinstance(sibling, Tag) or "snippet-code" in sibling.get("class", []):
+                break
+            for kind in outputs:
+                if kind in sibling.get("class", []):
+                    outputs[kind] = _text(sibling)
+        shown[title.get_text()] = Shown(_text(block), outputs["snippet-output"], outputs["snippet-stderr"])
+    return shown
+
+
+def _text(block: Tag) -> str:
+    code = block.select_one("pre code")
+    assert code is not None
+    return code.get_text()

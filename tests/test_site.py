@@ -1,0 +1,53 @@
+"""The real site, built once: every snippet's output is on its page, and nothing else."""
+
+from pathlib import Path
+
+import pytest
+from site_pages import ROOT, html_path, references, shown_snippets
+
+pytestmark = pytest.mark.site
+
+REFERENCES = references()
+
+
+def test_pages_reference_snippets():
+    pages = {page for page, _ in REFERENCES}
+    assert {"docs/thread-model.md", "docs/channels-are-summed.md"} <= pages
+    assert len(REFERENCES) >= 10
+
+
+@pytest.mark.parametrize(("page", "ref"), REFERENCES, ids=[ref.path for _, ref in REFERENCES])
+def test_every_snippet_is_shown_with_its_code_and_output(built_site: Path, page, ref):
+    shown = shown_snippets(html_path(built_site, page).read_text())
+    assert ref.path in shown, f"{page} does not show {ref.path}"
+    assert shown[ref.path].code.rstrip("\n") == (ROOT / ref.path).read_text().rstrip("\n")
+    assert shown[ref.path].stdout or shown[ref.path].stderr or ref.raises is None
+
+
+def test_thread_model_page_shows_the_real_summary(built_site: Path):
+    shown = shown_snippets(html_path(built_site, "docs/thread-model.md").read_text())
+    output = "\n".join(block.stdout for block in shown.values())
+    assert "9,494,561" in output
+    for name in ("conv2d (Conv2D)", "conv2d_1 (Conv2D)", "conv2d_2 (Conv2D)", "dense_1 (Dense)"):
+        assert name in output
+    assert "conv2d_3" not in output  # layer names restart for every snippet
+    for shape in ("(3, 3, 3, 16)", "(3, 3, 16, 32)", "(3, 3, 32, 64)"):
+        assert shape in output
+
+
+def test_no_traceback_unless_the_page_expects_one(built_site: Path):
+    expected = {ref.path for _, ref in REFERENCES if ref.raises}
+    for page in sorted({page for page, _ in REFERENCES}):
+        for path, shown in shown_snippets(html_path(built_site, page).read_text()).items():
+            has_traceback = "Traceback (most recent call last)" in shown.stdout + shown.stderr
+            assert has_traceback == (path in expected), f"{page}: {path}"
+            assert not shown.stderr or path in expected, f"{page}: {path} wrote to stderr"
+
+
+def test_figures_have_alt_text(built_site: Path):
+    images = []
+    for page in {page for page, _ in REFERENCES}:
+        images += html_path(built_site, page).read_text().split('class="snippet-figure"')[1:]
+    assert images, "no figure on any page"
+    for image in images:
+        assert 'alt=""' not in image.split(">", 2)[1]
