@@ -57,3 +57,10 @@ def bench(session: nox.Session) -> None:
     """Time cold, warm and one-edit builds against execution off and a bare TF import."""
     install(session, "docs")
     session.run("python", "tests/benchmarks/build_times.py", *session.posargs)
+
+
+@nox.session(name="bench-peers")
+def bench_peers(session: nox.Session) -> None:
+    """Time the same pages built with snipexec, markdown-exec and mkdocs-jupyter."""
+    install(session, "bench")
+    session.run("python", "tests/benchmarks/peers.py", *session.posargs)
