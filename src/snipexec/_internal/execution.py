@@ -49,7 +49,7 @@ class Execution:
         self._queue = ThreadPoolExecutor(max_workers=1, thread_name_prefix="snipexec")
         self._runs: dict[str, Future[RunResult]] = {}
         self.ran: dict[str, RunResult] = {}
-        self.reused = 0
+        self.reused: set[str] = set()
 
     def key(self, ref: SnippetRef, page: str) -> str:
         """The cache key of `ref`; a missing file is an error naming the page and line."""
@@ -76,7 +76,8 @@ class Execution:
         if key not in self._runs:
             cached = self.cache.get(key) if self.mode != "force" else None
             if cached is not None or self.mode == "off":
-                self.reused += cached is not None
+                if cached is not None:
+                    self.reused.add(key)
                 return cached
             self.prefetch(ref, page)
         result = replace(self._runs[key].result(), versions=self.versions, ran_at=_now())

@@ -237,7 +237,7 @@ class SnippetExecPlugin(BasePlugin[PluginConfig]):
             "snipexec: %d snippet(s) run in %.1f s, %d reused from the cache",
             len(ran),
             seconds,
-            self.execution.reused,
+            len(self.execution.reused),
         )
         self.execution.close()
 
