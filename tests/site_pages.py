@@ -50,7 +50,9 @@ def shown_snippets(html: str) -> dict[str, Shown]:
             for kind in outputs:
                 if kind in sibling.get("class", []):
                     outputs[kind] = _text(sibling)
-        shown[title.get_text()] = Shown(_text(block), outputs["snippet-output"], outputs["snippet-stderr"])
+        shown[title.get_text()] = Shown(
+            _text(block), outputs["snippet-output"], outputs["snippet-stderr"]
+        )
     return shown
 
 

@@ -34,3 +34,22 @@ def test_layer_names_and_initial_weights_restart_for_every_snippet(keras_runner,
     assert one.stdout.splitlines()[0] == "conv2d dense"
     assert two.stdout == one.stdout
     assert one.stderr == two.stderr == ""
+
+
+RETRACING = """\
+import keras
+import numpy as np
+
+for units in range(1, 5):
+    model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(units)])
+    model.predict(np.ones((1, 2)), verbose=0)
+print("done")
+"""
+
+
+def test_tensorflow_retracing_history_does_not_carry_over(keras_runner, tmp_path: Path):
+    snippet = tmp_path / "retrace.py"
+    snippet.write_text(RETRACING)
+    runs = [keras_runner.run(snippet, timeout=120) for _ in range(3)]
+    assert [run.stdout for run in runs] == ["done\n"] * 3
+    assert [run.stderr for run in runs] == [""] * 3

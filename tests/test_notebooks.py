@@ -1,13 +1,12 @@
 """Each page's notebook: valid, downloadable, and re-running it gives the page's text output."""
 
-import os
 from pathlib import Path
 
 import nbformat
 import pytest
 from nbclient import NotebookClient
-from site_pages import ROOT, references
 
+from site_pages import ROOT, references
 from snipexec import SNIPPET_ENVIRONMENT, without_startup_lines
 
 pytestmark = pytest.mark.site

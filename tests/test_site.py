@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import pytest
+
 from site_pages import ROOT, html_path, references, shown_snippets
 
 pytestmark = pytest.mark.site

@@ -7,8 +7,8 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
-from site_pages import ROOT, html_path, references, shown_snippets
 
+from site_pages import ROOT, html_path, references, shown_snippets
 from snipexec import SNIPPET_ENVIRONMENT, Cache, without_startup_lines
 from snipexec._internal.keys import environment_fingerprint, environment_versions, snippet_key
 

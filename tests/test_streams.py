@@ -10,6 +10,11 @@ optimized to use available CPU instructions in performance-critical operations.
 To enable the following instructions: AVX2 AVX512F FMA, in other operations, rebuild TensorFlow \
 with the appropriate compiler flags.
 2024-03-01 10:00:00.123456: I tensorflow/core/util/port.cc:113] oneDNN custom operations are on.
+I0000 00:00:1795601751.306167   11326 service.cc:153] XLA service 0x5581e0c0 initialized for \
+platform Host (this does not guarantee that XLA will be used). Devices:
+I0000 00:00:1795601751.306200   11326 service.cc:161]   StreamExecutor device (0): Host, Default
+I0000 00:00:1795601751.4   11326 device_compiler.h:208] Compiled cluster using XLA!  This line \
+is logged at most once for the lifetime of the process.
 """
 
 

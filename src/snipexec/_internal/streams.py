@@ -9,13 +9,16 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-# Lines TensorFlow's C++ runtime prints on its own when it starts or first runs an op.
-# They depend on the machine (CPU flags, process id, time), not on the snippet.
+# Lines TensorFlow's C++ runtime prints on its own, once per process: when it starts,
+# first runs an op, or first compiles with XLA. They depend on the machine and the
+# process (CPU flags, process id, time, addresses) and on what ran before, not on the
+# snippet.
+_STARTUP_SOURCES = r"(?:port|cpu_feature_guard|cuda_\w+|service|device_compiler)\.(?:cc|h)"
 _TENSORFLOW_STARTUP = re.compile(
     r"^(?:"
     r"WARNING: All log messages before absl::InitializeLog\(\) is called are written to STDERR"
-    r"|[IWE]\d{4} [\d:.]+\s+\d+ (?:port|cpu_feature_guard|cuda_\w+)\.cc:\d+\] .*"
-    r"|\d{4}-\d\d-\d\d [\d:.]+: [IWE] \S+(?:port|cpu_feature_guard|cuda_\w+)\.cc:\d+\] .*"
+    rf"|[IWE]\d{{4}} [\d:.]+\s+\d+ {_STARTUP_SOURCES}:\d+\] .*"
+    rf"|\d{{4}}-\d\d-\d\d [\d:.]+: [IWE] \S*{_STARTUP_SOURCES}:\d+\] .*"
     r"|To enable the following instructions: .*rebuild TensorFlow with the appropriate "
     r"compiler flags\."
     r")$"

@@ -117,6 +117,8 @@ def _reset_libraries() -> None:
     random.seed(SEED)
     if "numpy" in sys.modules:
         sys.modules["numpy"].random.seed(SEED)
+    if "tensorflow" in sys.modules:
+        _forget_tracing_history()
     if "keras" in sys.modules:
         keras = sys.modules["keras"]
         keras.backend.clear_session()  # layer names restart at conv2d
@@ -124,6 +126,18 @@ def _reset_libraries() -> None:
     if "matplotlib.pyplot" in sys.modules:
         sys.modules["matplotlib.pyplot"].close("all")
         sys.modules["matplotlib"].rc_file_defaults()
+
+
+def _forget_tracing_history() -> None:
+    """Reset TensorFlow's process-wide count of `tf.function` retracing.
+
+    TensorFlow warns when one Python function is traced too often, counting across
+    every model the process ever built; a fresh interpreter starts with no history.
+    """
+    from tensorflow.python.eager.polymorphic_function import polymorphic_function as module
+
+    manager = module._frequent_tracing_detector_manager
+    module._frequent_tracing_detector_manager = type(manager)()
 
 
 def _forget_local_modules(folder: Path) -> None:
