@@ -1,0 +1,13 @@
+"""1 channel -> Conv2D with 4 kernels -> SharedKernelConv2D with 4 kernels -> 16 channels."""
+
+import keras
+from shared_conv import SharedKernelConv2D
+
+model = keras.Sequential(
+    [
+        keras.Input(shape=(28, 28, 1)),
+        keras.layers.Conv2D(4, 3, activation="relu"),  # 4 maps of the one input channel
+        SharedKernelConv2D(4, 3, activation="relu"),  # the same 4 kernels on each of them
+    ]
+)
+model.summary()
