@@ -43,9 +43,16 @@ class TinyProject:
         path.write_text(textwrap.dedent(text))
         return path
 
-    def page(self, name: str, *snippets: str) -> None:
-        blocks = "".join(f"\n```snippet\n{snippet}\n```\n" for snippet in snippets)
+    def page(self, name: str, *snippets: str, options: str = "") -> None:
+        """A page running `snippets`; the first block opens on line 3."""
+        blocks = "".join(f"\n```snippet {options}\n{snippet}\n```\n" for snippet in snippets)
         self.write(f"docs/{name}", f"# {name}\n{blocks}")
+
+    def preload(self, module: str, source: str) -> None:
+        """Have the worker import `module` (written beside mkdocs.yml) when it starts."""
+        self.write(f"{module}.py", source)
+        config = self.root / "mkdocs.yml"
+        config.write_text(config.read_text().replace("preload: []", f"preload: [{module}]"))
 
     def build(self, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run(

@@ -21,9 +21,7 @@ def two_snippet_project(project: TinyProject) -> TinyProject:
     project.write("snippets/b.py", "from helper import NAME\nprint(NAME)\n")
     project.write("snippets/helper.py", "NAME = 'b says hi'\n")
     project.page("index.md", "snippets/a.py", "snippets/b.py")
-    project.write("marker.py", MARKER)
-    config = project.root / "mkdocs.yml"
-    config.write_text(config.read_text().replace("preload: []", "preload: [marker]"))
+    project.preload("marker", MARKER)
     return project
 
 
@@ -72,7 +70,7 @@ def test_unknown_mode_is_refused(project: TinyProject):
 
 
 def test_missing_snippet_names_page_and_line(project: TinyProject):
-    project.write("docs/index.md", "# Page\n\n```snippet\nsnippets/misspelt.py\n```\n")
+    project.page("index.md", "snippets/misspelt.py")
     build = project.build()
     assert build.returncode != 0
     assert "docs/index.md:3: snippet file snippets/misspelt.py does not exist" in build.stderr
@@ -105,7 +103,7 @@ def test_strict_warning_keeps_the_previous_site(project: TinyProject):
 
 def test_expected_failure_shows_its_traceback(project: TinyProject):
     project.write("snippets/err.py", "print('before')\nraise KeyError('on purpose')\n")
-    project.write("docs/index.md", "# Page\n\n```snippet raises=KeyError\nsnippets/err.py\n```\n")
+    project.page("index.md", "snippets/err.py", options="raises=KeyError")
     build = project.build()
     assert build.returncode == 0, build.stderr
     html = project.html()
@@ -115,7 +113,7 @@ def test_expected_failure_shows_its_traceback(project: TinyProject):
 
 def test_expected_failure_that_does_not_raise_fails_the_build(project: TinyProject):
     project.write("snippets/fine.py", "print('fine')\n")
-    project.write("docs/index.md", "# Page\n\n```snippet raises=KeyError\nsnippets/fine.py\n```\n")
+    project.page("index.md", "snippets/fine.py", options="raises=KeyError")
     build = project.build()
     assert build.returncode != 0
     assert "docs/index.md:3: snippets/fine.py was expected to raise KeyError but did not" in (
@@ -125,14 +123,14 @@ def test_expected_failure_that_does_not_raise_fails_the_build(project: TinyProje
 
 def test_wrong_exception_is_not_an_expected_failure(project: TinyProject):
     project.write("snippets/err.py", "raise TypeError('other')\n")
-    project.write("docs/index.md", "# Page\n\n```snippet raises=KeyError\nsnippets/err.py\n```\n")
+    project.page("index.md", "snippets/err.py", options="raises=KeyError")
     build = project.build()
     assert build.returncode != 0 and "raised TypeError: other" in build.stderr
 
 
 def test_timeout_is_settable_per_snippet_and_fails_the_build(project: TinyProject):
     project.write("snippets/slow.py", "import time\ntime.sleep(30)\n")
-    project.write("docs/index.md", "# Page\n\n```snippet timeout=1\nsnippets/slow.py\n```\n")
+    project.page("index.md", "snippets/slow.py", options="timeout=1")
     build = project.build()
     assert build.returncode != 0
     assert "docs/index.md:3: snippets/slow.py did not finish within 1 s" in build.stderr

@@ -36,9 +36,7 @@ def test_edit_reruns_only_that_snippet_in_the_same_worker(project: TinyProject, 
     project.write("snippets/a.py", "print('first version of a')\n")
     project.write("snippets/b.py", "print('b never changes')\n")
     project.page("index.md", "snippets/a.py", "snippets/b.py")
-    project.write("marker.py", COUNTING_MARKER)
-    config = project.root / "mkdocs.yml"
-    config.write_text(config.read_text().replace("preload: []", "preload: [marker]"))
+    project.preload("marker", COUNTING_MARKER)
     port = free_port()
     log = (tmp_path / "serve.log").open("w")
     server = subprocess.Popen(
