@@ -20,11 +20,6 @@ plugins:
   - snipexec:
       preload: []
       timeout: 20
-markdown_extensions:
-  - attr_list
-  - admonition
-  - pymdownx.highlight
-  - pymdownx.superfences
 """
 
 

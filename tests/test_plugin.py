@@ -1,5 +1,6 @@
 """Whole builds of tiny projects: caching, switches and failure modes, seen from outside."""
 
+import json
 import re
 from pathlib import Path
 
@@ -155,3 +156,20 @@ def test_corrupted_cache_entry_is_rerun(project: TinyProject):
     assert build.returncode == 0, build.stderr
     assert sorted(ran(build)) == ["snippets/a.py", "snippets/b.py"]
     assert "Ignoring unreadable cache entry" in build.stderr
+
+
+def test_page_offers_versions_notebook_and_downloads(project: TinyProject):
+    two_snippet_project(project)
+    assert project.build().returncode == 0
+    html = project.html()
+    assert re.search(r"Outputs on this page were produced on \d{4}-\d\d-\d\d with Python 3\.", html)
+    assert "Run this page as a notebook" in html
+    assert "Download the examples: a.py, b.py, helper.py" in html
+    site = project.root / "site"
+    assert (site / "snippets/helper.py").read_text() == "NAME = 'b says hi'\n"
+    notebook = json.loads((site / "notebooks/index.ipynb").read_text())
+    sources = ["".join(cell["source"]) for cell in notebook["cells"]]
+    assert sources[2] == "%%writefile helper.py\nNAME = 'b says hi'"
+    assert sources[3:] == ["print('a says hi')", "from helper import NAME\nprint(NAME)"]
+    outputs = ["".join(cell["outputs"][0]["text"]) for cell in notebook["cells"][3:]]
+    assert outputs == ["a says hi\n", "b says hi\n"]

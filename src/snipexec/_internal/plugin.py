@@ -29,6 +29,8 @@ from .runner import Runner
 
 log = logging.getLogger("mkdocs.plugins.snipexec")
 
+# What the rendered Markdown uses: fence titles and classes, the footer box, the notice.
+REQUIRED_EXTENSIONS = ("admonition", "attr_list", "md_in_html", "pymdownx.superfences")
 MODE_VARIABLE = "SNIPEXEC_EXECUTE"
 MODES = ("cache", "force", "off")
 
@@ -76,6 +78,9 @@ class SnippetExecPlugin(BasePlugin[PluginConfig]):
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         """Prepare the cache and the runner; stage a one-off build in a side folder."""
         self.root = Path(config.config_file_path or "mkdocs.yml").resolve().parent
+        for extension in REQUIRED_EXTENSIONS:
+            if extension not in config.markdown_extensions:
+                config.markdown_extensions.append(extension)
         mode = os.environ.get(MODE_VARIABLE, self.config.execute)
         if mode not in MODES:
             raise PluginError(f"{MODE_VARIABLE}={mode!r}: expected one of {', '.join(MODES)}")
