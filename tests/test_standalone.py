@@ -30,7 +30,9 @@ def run_alone(path: str, scratch: Path) -> tuple[str, str]:
         check=False,
     )
     prefix = f"{ROOT}/"
-    out, err = (stream.decode().replace(prefix, "") for stream in completed)
+    out, err = (
+        stream.decode().replace(prefix, "") for stream in (completed.stdout, completed.stderr)
+    )
     return out, without_startup_lines(err)
 
 
