@@ -1,0 +1,5 @@
+"""Conv2D has no default number of filters: leave `filters` out and Keras refuses."""
+
+import keras
+
+layer = keras.layers.Conv2D(kernel_size=3)

@@ -1,0 +1,12 @@
+"""Kernel, bias and output shapes of Conv2D for several input channels and filters."""
+
+import keras
+import numpy as np
+
+print(f"{'input':<18}{'filters':>7}  {'kernel':<16}{'bias':<7}output")
+for in_channels, filters in [(1, 1), (1, 32), (3, 16), (16, 32), (32, 32), (32, 64)]:
+    x = np.zeros((1, 28, 28, in_channels), dtype="float32")  # one 28x28 image
+    layer = keras.layers.Conv2D(filters=filters, kernel_size=3)
+    y = layer(x)
+    kernel, bias = layer.get_weights()
+    print(f"{x.shape!s:<18}{filters:>7}  {kernel.shape!s:<16}{bias.shape!s:<7}{tuple(y.shape)}")

@@ -1,0 +1,25 @@
+"""The thread's model: three Conv2D + MaxPooling2D blocks on 150x150 RGB images, then Dense."""
+
+import keras
+from keras import layers
+
+model = keras.Sequential(
+    [
+        keras.Input((150, 150, 3)),
+        layers.Conv2D(16, (3, 3), activation="relu"),
+        layers.MaxPooling2D(2, 2),
+        layers.Conv2D(32, (3, 3), activation="relu"),
+        layers.MaxPooling2D(2, 2),
+        layers.Conv2D(64, (3, 3), activation="relu"),
+        layers.MaxPooling2D(2, 2),
+        layers.Flatten(),
+        layers.Dense(512, activation="relu"),
+        layers.Dense(1, activation="sigmoid"),
+    ]
+)
+model.summary()
+
+# The kernels of the three Conv2D layers: (height, width, input channels, filters).
+print(model.layers[0].get_weights()[0].shape)
+print(model.layers[2].get_weights()[0].shape)
+print(model.layers[4].get_weights()[0].shape)
