@@ -12,6 +12,8 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
+from snipexec._internal.keys import environment_fingerprint, environment_versions
+
 ROOT = Path(__file__).resolve().parents[1]
 
 TINY_CONFIG = """\
@@ -72,7 +74,13 @@ def project(tmp_path: Path) -> TinyProject:
 
 
 @pytest.fixture(scope="session")
-def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def snippet_environment() -> str:
+    """What the build's cache keys share, taken before the build (see `snippet_key`)."""
+    return environment_fingerprint(environment_versions())
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory: pytest.TempPathFactory, snippet_environment: str) -> Path:
     """The real site, built once per test session with the project's own cache."""
     site = tmp_path_factory.mktemp("built") / "site"
     completed = subprocess.run(

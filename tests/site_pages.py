@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 from bs4 import BeautifulSoup, Tag
 
+from snipexec import SNIPPET_ENVIRONMENT, without_startup_lines
 from snipexec._internal.directives import SnippetRef, find_snippets
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -60,3 +64,28 @@ def _text(block: Tag) -> str:
     code = block.select_one("pre code")
     assert code is not None
     return code.get_text()
+
+
+def run_file(file: Path, cwd: Path, root: Path = ROOT) -> tuple[str, str]:
+    """Run `python FILE` in a fresh interpreter from `cwd`, as a reader would.
+
+    Returns standard output and error as a page shows them: paths under `root` relative,
+    TensorFlow's start-up lines dropped.
+    """
+    completed = subprocess.run(
+        [sys.executable, str(file)],
+        cwd=cwd,
+        env={**os.environ, **SNIPPET_ENVIRONMENT},
+        capture_output=True,
+        timeout=600,
+        check=False,
+    )
+    out, err = (
+        stream.decode().replace(f"{root}/", "") for stream in (completed.stdout, completed.stderr)
+    )
+    return out, without_startup_lines(err)
+
+
+def as_shown(text: str) -> str:
+    """A page shows output without trailing blank lines."""
+    return text.rstrip("\n") + "\n" if text else ""

@@ -13,13 +13,12 @@ import itertools
 import sys
 from pathlib import Path
 
+import keras
 import numpy as np
 import pytest
+import tensorflow as tf
 
 SNIPPETS = Path(__file__).resolve().parents[1] / "snippets" / "per_channel_outputs"
-
-keras = pytest.importorskip("keras")
-tf = pytest.importorskip("tensorflow")
 
 
 @pytest.fixture(scope="module")

@@ -1,17 +1,20 @@
 """Each page's notebook: valid, downloadable, and re-running it gives the page's text output."""
 
+import re
 from pathlib import Path
 
 import nbformat
 import pytest
 from nbclient import NotebookClient
 
-from site_pages import ROOT, references
+from site_pages import ROOT, html_path, references, shown_snippets
 from snipexec import SNIPPET_ENVIRONMENT, without_startup_lines
 
 pytestmark = pytest.mark.site
 
 PAGES = sorted({page for page, _ in references()})
+ANSI_ESCAPE = re.compile(r"\x1b\[[0-9;]*m")
+PREFIX = f"{ROOT}/"
 
 
 def notebook_path(site: Path, page: str) -> Path:
@@ -19,24 +22,35 @@ def notebook_path(site: Path, page: str) -> Path:
     return site / "notebooks" / stem / f"{stem.name}.ipynb"
 
 
+def snippet_cells(notebook) -> list:
+    return [cell for cell in notebook.cells if cell.get("id", "").startswith("snippet-")]
+
+
 def text_outputs(cell) -> tuple[str, str]:
-    streams = {"stdout": "", "stderr": ""}
-    for output in cell.get("outputs", []):
-        if output.output_type == "stream":
-            streams[output.name] += output.text
-    return streams["stdout"], without_startup_lines(streams["stderr"])
+    """Standard output as a reader sees it, including rich text Jupyter shows as display data."""
+    stdout, stderr = "", ""
+    for output in cell.outputs:
+        if output.output_type == "stream" and output.name == "stdout":
+            stdout += output.text
+        elif output.output_type == "stream":
+            stderr += output.text
+        elif output.output_type == "display_data" and "image/svg+xml" not in output.data:
+            stdout += ANSI_ESCAPE.sub("", output.data.get("text/plain", ""))
+    return stdout.replace(PREFIX, ""), without_startup_lines(stderr).replace(PREFIX, "")
 
 
 @pytest.mark.parametrize("page", PAGES)
-def test_notebook_holds_the_page_snippets_with_their_outputs(built_site: Path, page: str):
+def test_notebook_holds_the_page_snippets_and_outputs(built_site: Path, page: str):
     notebook = nbformat.read(notebook_path(built_site, page), as_version=4)
     nbformat.validate(notebook)
-    snippets = [cell for cell in notebook.cells if cell.get("id", "").startswith("snippet-")]
-    paths = [ref.path for name, ref in references() if name == page]
-    assert [cell.source for cell in snippets] == [
-        (ROOT / path).read_text().rstrip("\n") for path in paths
+    refs = [ref for name, ref in references() if name == page]
+    shown = shown_snippets(html_path(built_site, page).read_text())
+    cells = snippet_cells(notebook)
+    assert [cell.source for cell in cells] == [
+        (ROOT / ref.path).read_text().rstrip("\n") for ref in refs
     ]
-    assert all(cell.outputs for cell in snippets)
+    for cell, ref in zip(cells, refs, strict=True):
+        assert text_outputs(cell) == (shown[ref.path].stdout, shown[ref.path].stderr), ref.path
     assert (built_site / "notebooks" / Path(page).stem / "index.html").is_file()
 
 
@@ -51,11 +65,15 @@ def test_notebook_reruns_to_the_same_text_in_a_fresh_kernel(
     for cell in fresh.cells:
         if cell.cell_type == "code":
             cell.outputs = []
-    NotebookClient(
+    client = NotebookClient(
         fresh, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(tmp_path)}}
-    ).execute()
-    prefix = f"{ROOT}/"
-    for old, new in zip(stored.cells, fresh.cells, strict=True):
-        if old.get("id", "").startswith("snippet-"):
-            expected = tuple(text.replace(prefix, "") for text in text_outputs(old))
-            assert text_outputs(new) == expected, old.id
+    )
+    client.execute()
+    for old, new in zip(snippet_cells(stored), snippet_cells(fresh), strict=True):
+        stdout, stderr = text_outputs(old)
+        assert text_outputs(new)[0] == stdout, old.id
+        errors = [output for output in new.outputs if output.output_type == "error"]
+        if "raises-exception" in old.metadata.get("tags", []):
+            assert [error.ename for error in errors] == [stderr.splitlines()[-1].split(":")[0]]
+        else:
+            assert (errors, text_outputs(new)[1]) == ([], stderr), old.id

@@ -1,16 +1,14 @@
 """Each snippet, run alone with `python FILE`, prints exactly what its page shows."""
 
 import os
-import subprocess
-import sys
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 
-from site_pages import ROOT, html_path, references, shown_snippets
-from snipexec import SNIPPET_ENVIRONMENT, Cache, without_startup_lines
-from snipexec._internal.keys import environment_fingerprint, environment_versions, snippet_key
+from site_pages import ROOT, as_shown, html_path, references, run_file, shown_snippets
+from snipexec import Cache
+from snipexec._internal.keys import snippet_key
 
 pytestmark = pytest.mark.site
 
@@ -18,22 +16,10 @@ REFERENCES = references()
 
 
 def run_alone(path: str, scratch: Path) -> tuple[str, str]:
-    """Run one snippet in a fresh interpreter in an empty folder, as a reader would."""
+    """Run one snippet where it lives, from an empty folder of its own."""
     folder = scratch / path.replace("/", "_")
     folder.mkdir()
-    completed = subprocess.run(
-        [sys.executable, str(ROOT / path)],
-        cwd=folder,
-        env={**os.environ, **SNIPPET_ENVIRONMENT},
-        capture_output=True,
-        timeout=600,
-        check=False,
-    )
-    prefix = f"{ROOT}/"
-    out, err = (
-        stream.decode().replace(prefix, "") for stream in (completed.stdout, completed.stderr)
-    )
-    return out, without_startup_lines(err)
+    return run_file(ROOT / path, folder)
 
 
 @pytest.fixture(scope="module")
@@ -55,16 +41,13 @@ def test_page_output_equals_a_standalone_run(built_site: Path, standalone_output
 
 
 @pytest.mark.parametrize("path", sorted({ref.path for _, ref in REFERENCES}))
-def test_stored_output_is_byte_identical_to_a_standalone_run(built_site, standalone_outputs, path):
-    environment = environment_fingerprint(environment_versions())
-    stored = Cache(ROOT / ".cache/snipexec").get(snippet_key(ROOT / path, ROOT, environment))
+def test_stored_output_is_byte_identical_to_a_standalone_run(
+    built_site, snippet_environment, standalone_outputs, path
+):
+    key = snippet_key(ROOT / path, ROOT, snippet_environment)
+    stored = Cache(ROOT / ".cache/snipexec").get(key)
     assert stored is not None
     prefix = f"{ROOT}/"
     assert (stored.stdout.replace(prefix, ""), stored.stderr.replace(prefix, "")) == (
         standalone_outputs[path]
     )
-
-
-def as_shown(text: str) -> str:
-    """A page shows output without trailing blank lines."""
-    return text.rstrip("\n") + "\n" if text else ""

@@ -1,6 +1,6 @@
-"""MkDocs hook: turn the pages' LaTeX into MathML at build time.
+r"""MkDocs hook: turn the pages' LaTeX into MathML at build time.
 
-pymdownx.arithmatex (generic mode) wraps each formula as `\\(...\\)` or `\\[...\\]`;
+pymdownx.arithmatex (generic mode) wraps each formula as `\(...\)` or `\[...\]`;
 this hook converts it with latex2mathml, which browsers render natively. The site
 needs no math script and no fonts from elsewhere, and works offline.
 """

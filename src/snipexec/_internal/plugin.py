@@ -7,6 +7,7 @@ import os
 import posixpath
 import re
 import shutil
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +26,7 @@ from .keys import environment_fingerprint, environment_versions, local_imports
 from .notebooks import build_notebook, write_if_changed
 from .render import page_footer, provenance, render, replace_lines
 from .results import RunResult
-from .runner import Runner
+from .runner import Runner, WorkerError
 
 log = logging.getLogger("mkdocs.plugins.snipexec")
 
@@ -206,11 +207,20 @@ class SnippetExecPlugin(BasePlugin[PluginConfig]):
             shutil.rmtree(self._site_dir.with_name(self._site_dir.name + ".partial"), True)
 
     def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
-        """Rebuild when a snippet (or a module beside it) changes."""
+        """Watch the snippets, and start the worker so the first edit need not wait for it."""
         for folder in self.config.watch:
             if (self.root / folder).is_dir():
                 server.watch(str(self.root / folder))
+        if self.execution is not None and self.execution.mode != "off":
+            threading.Thread(target=self._start_worker, name="snipexec-start", daemon=True).start()
         return server
+
+    def _start_worker(self) -> None:
+        assert self.runner is not None
+        try:
+            self.runner.start()
+        except WorkerError as error:  # the next run tries again and fails the build
+            log.warning("snipexec: %s", error)
 
     def on_shutdown(self) -> None:
         """Stop the worker."""

@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 import tempfile
+import threading
 from collections.abc import Mapping, Sequence
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -44,7 +45,13 @@ class Runner:
         self._process: subprocess.Popen[bytes] | None = None
         self._requests: Connection | None = None
         self._replies: Connection | None = None
+        self._lock = threading.Lock()  # one run at a time, whichever thread asks
         self.starts = 0
+
+    def start(self) -> None:
+        """Start the worker now rather than at the first run (e.g. while a server idles)."""
+        with self._lock:
+            self._ensure_started()
 
     def run(self, snippet: Path, timeout: float) -> RunResult:
         """Run `snippet` (an absolute path) and return what it printed and drew."""
@@ -57,7 +64,8 @@ class Runner:
                 "stdout": str(folder / "stdout"),
                 "stderr": str(folder / "stderr"),
             }
-            reply, failure = self._exchange(request, timeout)
+            with self._lock:
+                reply, failure = self._exchange(request, timeout)
             return RunResult(
                 stdout=read_text(folder / "stdout"),
                 stderr=read_text(folder / "stderr"),
