@@ -28,7 +28,7 @@ EDITED_SNIPPET = "snippets/thread_model/summary.py"
 # Runs `mkdocs build` and reports on stderr whether this process imported TensorFlow.
 BUILD = """\
 import runpy, sys
-sys.argv = ["mkdocs", "build", "--quiet"]
+sys.argv = ["mkdocs", "build"]
 try:
     runpy.run_module("mkdocs", run_name="__main__")
 finally:

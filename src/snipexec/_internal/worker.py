@@ -97,6 +97,7 @@ def _fresh_interpreter_state(source: Path, cwd: Path) -> Iterator[dict[str, Any]
     main_module.__builtins__ = builtins  # type: ignore[attr-defined]
     saved_main, saved_path, saved_argv = sys.modules["__main__"], sys.path[:], sys.argv[:]
     saved_environ, saved_cwd = dict(os.environ), os.getcwd()
+    loaded = set(sys.modules)
     _reset_libraries()
     sys.modules["__main__"] = main_module
     sys.path[0] = str(source.parent)
@@ -109,7 +110,7 @@ def _fresh_interpreter_state(source: Path, cwd: Path) -> Iterator[dict[str, Any]
         os.environ.clear()
         os.environ.update(saved_environ)
         sys.modules["__main__"], sys.path[:], sys.argv = saved_main, saved_path, saved_argv
-        _forget_local_modules(source.parent)
+        _forget_local_modules(source.parent, set(sys.modules) - loaded)
 
 
 def _reset_libraries() -> None:
@@ -140,10 +141,10 @@ def _forget_tracing_history() -> None:
     module._frequent_tracing_detector_manager = type(manager)()
 
 
-def _forget_local_modules(folder: Path) -> None:
-    """Unload modules imported from the snippet's folder, so the next run reads them anew."""
-    for name, module in list(sys.modules.items()):
-        file = getattr(module, "__file__", None)
+def _forget_local_modules(folder: Path, new: set[str]) -> None:
+    """Unload the `new` modules that came from the snippet's folder, to be read anew."""
+    for name in new:
+        file = getattr(sys.modules[name], "__file__", None)
         if file and Path(file).resolve().is_relative_to(folder.resolve()):
             del sys.modules[name]
 
