@@ -132,15 +132,15 @@ def _row(name: str, builds: list[Build], fixed: float, target: float) -> tuple:
 
 
 def _table(rows: list[tuple]) -> str:
-    lines = [f"{'build':38} {'seconds':>8} {'reference':>10} {'ratio':>6} {'target':>7}  met"]
+    lines = [f"{'build':46} {'seconds':>8} {'reference':>10} {'ratio':>6} {'target':>7}  met"]
     for name, seconds, reference, target in rows:
         if reference is None:
-            lines.append(f"{name:38} {seconds:8.2f}")
+            lines.append(f"{name:46} {seconds:8.2f}")
             continue
         ratio = seconds / reference
         met = "yes" if ratio <= target else "NO"
         lines.append(
-            f"{name:38} {seconds:8.2f} {reference:10.2f} {ratio:6.2f} {target:7.2f}  {met}"
+            f"{name:46} {seconds:8.2f} {reference:10.2f} {ratio:6.2f} {target:7.2f}  {met}"
         )
     return "\n".join(lines)
 
