@@ -6,7 +6,6 @@ import logging
 import os
 import posixpath
 import re
-import shutil
 import threading
 from pathlib import Path
 from typing import Any
@@ -27,6 +26,7 @@ from .notebooks import build_notebook, write_if_changed
 from .render import page_footer, provenance, render, replace_lines
 from .results import RunResult
 from .runner import Runner, WorkerError
+from .staging import StagedSite
 
 log = logging.getLogger("mkdocs.plugins.snipexec")
 
@@ -69,8 +69,7 @@ class SnippetExecPlugin(BasePlugin[PluginConfig]):
         self.runner: Runner | None = None
         self.execution: Execution | None = None
         self.root = Path.cwd()
-        self._site_dir: Path | None = None
-        self._warnings = _WarningCounter()
+        self.staged: StagedSite | None = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Remember whether this is a one-off build or a long-lived server."""
@@ -100,10 +99,8 @@ class SnippetExecPlugin(BasePlugin[PluginConfig]):
             versions=versions,
         )
         if self.command in ("build", "gh-deploy"):
-            self._site_dir = Path(config.site_dir)
-            config.site_dir = str(self._site_dir.with_name(self._site_dir.name + ".partial"))
-            shutil.rmtree(config.site_dir, ignore_errors=True)
-            self._warnings.start(strict=bool(config.strict))
+            self.staged = StagedSite(Path(config.site_dir))
+            config.site_dir = str(self.staged.begin(strict=bool(config.strict)))
         return config
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
@@ -112,7 +109,7 @@ class SnippetExecPlugin(BasePlugin[PluginConfig]):
         pages = {}
         for file in files.documentation_pages():
             page = self._page_name(file.abs_src_path)
-            refs = _parse(file.content_string, page)
+            refs = self._guard(find_snippets, file.content_string, page)
             for ref in refs:
                 self._guard(self.execution.prefetch, ref, page)
             if refs:
@@ -131,7 +128,7 @@ class SnippetExecPlugin(BasePlugin[PluginConfig]):
         """Replace the page's snippet blocks (last first, so line numbers stay valid)."""
         assert self.execution is not None
         name = self._page_name(page.file.abs_src_path)
-        refs = _parse(markdown, name)
+        refs = self._guard(find_snippets, markdown, name)
         results = []
         for ref in reversed(refs):
             result = self._guard(self.execution.result, ref, name)
@@ -184,27 +181,16 @@ class SnippetExecPlugin(BasePlugin[PluginConfig]):
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         """Swap the finished site into place, unless strict mode is about to fail it."""
         self._report()
-        if self._site_dir is None:
-            return
-        staged = Path(config.site_dir)
-        if self._warnings.stop():
-            shutil.rmtree(staged, ignore_errors=True)
-            return
-        previous = self._site_dir.with_name(self._site_dir.name + ".previous")
-        shutil.rmtree(previous, ignore_errors=True)
-        if self._site_dir.exists():
-            self._site_dir.rename(previous)
-        staged.rename(self._site_dir)
-        shutil.rmtree(previous, ignore_errors=True)
-        config.site_dir = str(self._site_dir)
+        if self.staged is not None:
+            self.staged.commit()
+            config.site_dir = str(self.staged.final)
 
     def on_build_error(self, *, error: Exception) -> None:
         """Leave the previous site and the cache as they were."""
         if self.execution is not None:
             self.execution.close()
-        if self._site_dir is not None:
-            self._warnings.stop()
-            shutil.rmtree(self._site_dir.with_name(self._site_dir.name + ".partial"), True)
+        if self.staged is not None:
+            self.staged.discard()
 
     def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
         """Watch the snippets, and start the worker so the first edit need not wait for it."""
@@ -268,34 +254,6 @@ def _title(markdown: str) -> str | None:
     return heading[1] if heading else None
 
 
-def _parse(markdown: str, page: str) -> list[SnippetRef]:
-    try:
-        return find_snippets(markdown, page)
-    except DirectiveError as error:
-        raise PluginError(str(error)) from None
-
-
 def _as_mode(value: str) -> Mode:
     assert value in MODES
     return value  # type: ignore[return-value]
-
-
-class _WarningCounter(logging.Handler):
-    """Counts MkDocs warnings, to know before MkDocs does whether `--strict` will abort."""
-
-    def __init__(self) -> None:
-        super().__init__(logging.WARNING)
-        self.count = 0
-        self.strict = False
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.count += 1
-
-    def start(self, *, strict: bool) -> None:
-        self.count, self.strict = 0, strict
-        logging.getLogger("mkdocs").addHandler(self)
-
-    def stop(self) -> bool:
-        """Detach; return whether a strict build has seen a warning."""
-        logging.getLogger("mkdocs").removeHandler(self)
-        return self.strict and self.count > 0
