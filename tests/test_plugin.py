@@ -102,6 +102,26 @@ def test_strict_warning_keeps_the_previous_site(project: TinyProject):
     assert snapshot(project.root / "site") == site
 
 
+def test_a_later_plugins_closing_warning_keeps_the_previous_site(project: TinyProject):
+    two_snippet_project(project)
+    assert project.build().returncode == 0
+    site = snapshot(project.root / "site")
+    project.write(
+        "checks.py",
+        """\
+        import logging
+
+        def on_post_build(config):
+            logging.getLogger("mkdocs.hooks").warning("a check after the pages failed")
+        """,
+    )
+    config = project.root / "mkdocs.yml"
+    config.write_text(config.read_text() + "hooks: [checks.py]\n")
+    build = project.build("--strict")
+    assert build.returncode != 0 and "a check after the pages failed" in build.stderr
+    assert snapshot(project.root / "site") == site
+
+
 def test_expected_failure_shows_its_traceback(project: TinyProject):
     project.write("snippets/err.py", "print('before')\nraise KeyError('on purpose')\n")
     project.page("index.md", "snippets/err.py", options="raises=KeyError")

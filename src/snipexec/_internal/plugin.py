@@ -14,7 +14,7 @@ from mkdocs.config import config_options as opt
 from mkdocs.config.base import Config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin
+from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
@@ -178,6 +178,7 @@ class SnippetExecPlugin(BasePlugin[PluginConfig]):
     def _file(path: str, folder: Path, config: MkDocsConfig) -> File:
         return File(path, str(folder), config.site_dir, config.use_directory_urls)
 
+    @event_priority(-100)  # after every other plugin's checks, which may still warn
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         """Swap the finished site into place, unless strict mode is about to fail it."""
         self._report()
