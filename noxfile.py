@@ -39,7 +39,7 @@ def docs(session: nox.Session) -> None:
 def serve(session: nox.Session) -> None:
     """Preview the site with live reload (arguments go to `mkdocs serve`)."""
     install(session, "docs")
-    session.run("mkdocs", "serve", *session.posargs, env=QUIET)
+    session.run("mkdocs", "serve", *session.posargs, env={**QUIET, "CHECK_LINKS": "false"})
 
 
 @nox.session

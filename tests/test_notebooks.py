@@ -5,6 +5,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from bs4 import BeautifulSoup
 from nbclient import NotebookClient
 
 from site_pages import ROOT, html_path, references, shown_snippets
@@ -77,3 +78,14 @@ def test_notebook_reruns_to_the_same_text_in_a_fresh_kernel(
             assert [error.ename for error in errors] == [stderr.splitlines()[-1].split(":")[0]]
         else:
             assert (errors, text_outputs(new)[1]) == ([], stderr), old.id
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_notebook_page_download_button_fetches_the_notebook(built_site: Path, page: str):
+    stem = Path(page).stem
+    html = (built_site / "notebooks" / stem / "index.html").read_text()
+    button = BeautifulSoup(html, "html.parser").select_one("a[download]")
+    assert button is not None
+    target = built_site / "notebooks" / stem / str(button["href"])
+    assert target.resolve() == notebook_path(built_site, page).resolve()
+    nbformat.validate(nbformat.read(target, as_version=4))

@@ -250,9 +250,13 @@ def _notebook_uri(file: File) -> str:
 
 
 def _title(markdown: str) -> str | None:
-    """The text of the page's first level-1 heading, if it has one."""
+    """The plain text of the page's first level-1 heading, if it has one.
+
+    Backticks go: mkdocs-jupyter's table of contents drops code from a heading's anchor
+    while the heading itself keeps it, so a code span in a title breaks the link to it.
+    """
     heading = re.search(r"^# +(.+?) *$", markdown, re.MULTILINE)
-    return heading[1] if heading else None
+    return heading[1].replace("`", "") if heading else None
 
 
 def _as_mode(value: str) -> Mode:

@@ -1,0 +1,57 @@
+"""The real site's build checks every internal link and anchor of its rendered pages."""
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from site_pages import ROOT
+
+pytestmark = pytest.mark.site
+
+
+@pytest.fixture
+def project_copy(built_site: Path, tmp_path: Path) -> Path:
+    """The project's pages and configuration, reading its snippets and filled cache."""
+    shutil.copytree(ROOT / "docs", tmp_path / "docs")
+    shutil.copy2(ROOT / "mkdocs.yml", tmp_path / "mkdocs.yml")
+    for name in ("snippets", "src", ".cache/snipexec"):
+        (tmp_path / name).parent.mkdir(exist_ok=True)
+        (tmp_path / name).symlink_to(ROOT / name)
+    return tmp_path
+
+
+def build(project: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict"],
+        cwd=project,
+        env={**os.environ, "SNIPEXEC_EXECUTE": "off", "CHECK_LINKS": "true"},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
+def test_the_pages_build_with_their_links_checked(project_copy: Path):
+    completed = build(project_copy)
+    assert completed.returncode == 0, completed.stderr
+
+
+@pytest.mark.parametrize(
+    "link",
+    [
+        '<a href="thread-model/#no-such-heading">a missing anchor on another page</a>',
+        '<a href="#no-such-heading">a missing anchor on this page</a>',
+        '<a href="no-such-page/">a missing page</a>',
+    ],
+)
+def test_a_broken_link_in_the_html_fails_the_build(project_copy: Path, link: str):
+    index = project_copy / "docs" / "index.md"
+    index.write_text(index.read_text() + f"\n{link}\n")
+    completed = build(project_copy)
+    href = link.split('"')[1]
+    assert completed.returncode != 0
+    assert f"invalid url - {href} [404] [index.md]" in completed.stderr
