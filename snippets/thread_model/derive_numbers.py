@@ -1,22 +1,7 @@
 """Every output shape and parameter count of the thread's model, derived by hand."""
 
-import keras
+from forum_model import model  # the model of the snippet above
 from keras import layers
-
-model = keras.Sequential(
-    [
-        keras.Input((150, 150, 3)),
-        layers.Conv2D(16, (3, 3), activation="relu"),
-        layers.MaxPooling2D(2, 2),
-        layers.Conv2D(32, (3, 3), activation="relu"),
-        layers.MaxPooling2D(2, 2),
-        layers.Conv2D(64, (3, 3), activation="relu"),
-        layers.MaxPooling2D(2, 2),
-        layers.Flatten(),
-        layers.Dense(512, activation="relu"),
-        layers.Dense(1, activation="sigmoid"),
-    ]
-)
 
 shape = (150, 150, 3)  # what the first layer receives: height, width, channels
 total, agree = 0, True
@@ -37,6 +22,8 @@ for layer in model.layers:
         (n,), units = shape, layer.units
         shape, why_shape = (units,), f"units={units}"
         params, why_params = n * units + units, f"{n:,}*{units} + {units}"
+    else:
+        raise TypeError(f"no rule for {layer.name}")
     agree &= (None, *shape) == tuple(layer.output.shape) and params == layer.count_params()
     total += params
     print(

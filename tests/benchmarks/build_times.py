@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-EDITED_SNIPPET = "snippets/thread_model/summary.py"
+EDITED_SNIPPET = "snippets/thread_model/derive_numbers.py"
 
 # Runs `mkdocs build` and reports on stderr whether this process imported TensorFlow.
 BUILD = """\
@@ -132,15 +132,16 @@ def _row(name: str, builds: list[Build], fixed: float, target: float) -> tuple:
 
 
 def _table(rows: list[tuple]) -> str:
-    lines = [f"{'build':46} {'seconds':>8} {'reference':>10} {'ratio':>6} {'target':>7}  met"]
+    width = max(len(name) for name, *_ in rows)
+    lines = [f"{'build':{width}} {'seconds':>8} {'reference':>10} {'ratio':>6} {'target':>7}  met"]
     for name, seconds, reference, target in rows:
         if reference is None:
-            lines.append(f"{name:46} {seconds:8.2f}")
+            lines.append(f"{name:{width}} {seconds:8.2f}")
             continue
         ratio = seconds / reference
         met = "yes" if ratio <= target else "NO"
         lines.append(
-            f"{name:46} {seconds:8.2f} {reference:10.2f} {ratio:6.2f} {target:7.2f}  {met}"
+            f"{name:{width}} {seconds:8.2f} {reference:10.2f} {ratio:6.2f} {target:7.2f}  {met}"
         )
     return "\n".join(lines)
 

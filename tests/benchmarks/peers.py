@@ -77,7 +77,7 @@ from snipexec._internal.directives import SnippetRef, find_snippets
 from snipexec._internal.render import replace_lines
 
 ROOT = Path(__file__).resolve().parents[2]
-EDITED_SNIPPET = "snippets/thread_model/summary.py"
+EDITED_SNIPPET = "snippets/thread_model/derive_numbers.py"
 TOOLS = ("ours", "markdown-exec", "mkdocs-jupyter")
 KINDS = ("cold", "warm", "one-edit")
 STARTUP_SECONDS = 600.0

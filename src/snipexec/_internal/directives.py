@@ -4,7 +4,7 @@ A reference is a fenced block whose info string is `snippet`, optionally followe
 `key=value` options, and whose body is one path relative to the project root:
 
     ```snippet timeout=300
-    snippets/thread_model/summary.py
+    snippets/thread_model/forum_model.py
     ```
 
 Fences of any other kind are skipped whole, so a page can show the syntax itself.

@@ -17,9 +17,11 @@ model = keras.Sequential(
         layers.Dense(1, activation="sigmoid"),
     ]
 )
-model.summary()
 
-# The kernels of the three Conv2D layers: (height, width, input channels, filters).
-print(model.layers[0].get_weights()[0].shape)
-print(model.layers[2].get_weights()[0].shape)
-print(model.layers[4].get_weights()[0].shape)
+if __name__ == "__main__":  # run as a script; importing it just builds the model
+    model.summary()
+
+    # The kernels of the three Conv2D layers: (height, width, input channels, filters).
+    print(model.layers[0].get_weights()[0].shape)
+    print(model.layers[2].get_weights()[0].shape)
+    print(model.layers[4].get_weights()[0].shape)
