@@ -167,6 +167,18 @@ def test_worker_crash_fails_the_build_naming_the_snippet(project: TinyProject):
     )
 
 
+def test_worker_that_cannot_start_fails_the_build_naming_the_snippet(project: TinyProject):
+    project.write("snippets/a.py", "print('a')\n")
+    project.page("index.md", "snippets/a.py")
+    project.preload("broken", "raise ImportError('cannot load')\n")
+    build = project.build()
+    assert build.returncode != 0
+    assert "docs/index.md:3: snippets/a.py could not run: the snippet worker did not start" in (
+        build.stderr
+    )
+    assert "ImportError: cannot load" in build.stderr
+
+
 def test_corrupted_cache_entry_is_rerun(project: TinyProject):
     two_snippet_project(project)
     assert project.build().returncode == 0

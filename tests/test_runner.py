@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from snipexec import Runner
+from snipexec import Runner, WorkerError
 
 
 @pytest.fixture(scope="module")
@@ -58,13 +58,27 @@ def test_syntax_error_points_at_the_snippet(runner, write):
     path = write("syntax.py", "print('ok')\nif True print('no')\n")
     result = runner.run(path, timeout=20)
     assert result.failure is not None and result.failure.exception == "SyntaxError"
+    assert result.failure.line == 2
     assert f'File "{path}", line 2' in result.stderr
 
 
 @pytest.mark.parametrize(("code", "fails"), [(0, False), (None, False), (3, True)])
 def test_sys_exit_is_judged_like_the_interpreter(runner, write, code, fails):
-    result = runner.run(write("exit.py", f"import sys\nsys.exit({code})\n"), timeout=20)
+    result = runner.run(write("exit.py", f"import sys\n\nsys.exit({code})\n"), timeout=20)
     assert (result.failure is not None) == fails
+    if fails:
+        assert result.failure.line == 3
+
+
+def test_a_worker_that_cannot_start_is_an_error_that_keeps_its_log(tmp_path: Path, capfd):
+    (tmp_path / "broken_preload.py").write_text(
+        "import sys\nprint('said while importing')\nraise ImportError('cannot load')\n"
+    )
+    runner = Runner(preload=["broken_preload"], env={"PYTHONPATH": str(tmp_path)})
+    with pytest.raises(WorkerError, match="did not start"):
+        runner.start()
+    log = capfd.readouterr().err
+    assert "said while importing" in log and "ImportError: cannot load" in log
 
 
 def test_timeout_kills_the_worker_and_the_next_run_starts_a_new_one(runner, write):

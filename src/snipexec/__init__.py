@@ -7,7 +7,7 @@ the result they exchange. Everything else lives in `snipexec._internal`.
 from snipexec._internal.cache import Cache
 from snipexec._internal.plugin import PluginConfig, SnippetExecPlugin
 from snipexec._internal.results import Failure, Figure, RunResult
-from snipexec._internal.runner import SNIPPET_ENVIRONMENT, Runner
+from snipexec._internal.runner import SNIPPET_ENVIRONMENT, Runner, WorkerError
 from snipexec._internal.streams import without_startup_lines
 
 __all__ = [
@@ -19,5 +19,6 @@ __all__ = [
     "RunResult",
     "Runner",
     "SnippetExecPlugin",
+    "WorkerError",
     "without_startup_lines",
 ]

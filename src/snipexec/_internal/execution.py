@@ -13,7 +13,7 @@ from .cache import Cache
 from .directives import SnippetRef
 from .keys import snippet_key
 from .results import RunResult
-from .runner import Runner
+from .runner import Runner, WorkerError
 
 log = logging.getLogger("mkdocs.plugins.snipexec")
 
@@ -80,7 +80,11 @@ class Execution:
                     self.reused.add(key)
                 return cached
             self.prefetch(ref, page)
-        result = replace(self._runs[key].result(), versions=self.versions, ran_at=_now())
+        try:
+            run = self._runs[key].result()
+        except WorkerError as error:
+            raise SnippetError(f"{page}:{ref.line}: {ref.path} could not run: {error}") from None
+        result = replace(run, versions=self.versions, ran_at=_now())
         self._check(result, ref, page)
         self.cache.put(key, result)
         self.ran[key] = result

@@ -22,7 +22,7 @@ class Failure:
 
     Attributes:
         kind: `"exception"` (the snippet raised), `"timeout"` or `"crash"` (the worker died).
-        summary: One line, e.g. `ValueError: bad shape` or `worker exited with code 1`.
+        summary: One line, e.g. `ValueError: bad shape` or `the worker process died (exit code 1)`.
         exception: The exception's class name, for `"exception"` failures.
         line: The line of the snippet where the exception surfaced, if known.
     """

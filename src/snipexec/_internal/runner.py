@@ -8,6 +8,7 @@ import subprocess
 import sys
 import tempfile
 import threading
+import time
 from collections.abc import Mapping, Sequence
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -65,23 +66,25 @@ class Runner:
                 "stderr": str(folder / "stderr"),
             }
             with self._lock:
+                start = time.perf_counter()
                 reply, failure = self._exchange(request, timeout)
+                elapsed = time.perf_counter() - start
             return RunResult(
                 stdout=read_text(folder / "stdout"),
                 stderr=read_text(folder / "stderr"),
                 figures=tuple(Figure(**figure) for figure in reply.get("figures", ())),
                 failure=failure,
-                seconds=reply.get("seconds", timeout),
+                seconds=reply.get("seconds", elapsed),
             )
 
     def _exchange(self, request: dict[str, str], timeout: float) -> tuple[dict, Failure | None]:
         """Send one request; return the reply and the failure, if any."""
         requests, replies = self._ensure_started()
-        requests.send_bytes(json.dumps(request).encode())
-        if not replies.poll(timeout):
-            self.close()
-            return {}, Failure("timeout", f"did not finish within {timeout:g} s")
         try:
+            requests.send_bytes(json.dumps(request).encode())
+            if not replies.poll(timeout):
+                self._stop()
+                return {}, Failure("timeout", f"did not finish within {timeout:g} s")
             reply = json.loads(replies.recv_bytes())
         except (EOFError, OSError):
             return {}, Failure("crash", f"the worker process died ({self._reap()})")
@@ -93,7 +96,7 @@ class Runner:
         if self._process is not None and self._process.poll() is None:
             assert self._requests is not None and self._replies is not None
             return self._requests, self._replies
-        self.close()
+        self._stop()
         process = subprocess.Popen(
             [sys.executable, "-m", "snipexec._internal.worker", *self.preload],
             stdin=subprocess.PIPE,
@@ -110,7 +113,7 @@ class Runner:
         try:
             if self._replies.poll(STARTUP_TIMEOUT) and self._replies.recv_bytes() == b"ready":
                 return self._requests, self._replies
-        except EOFError:
+        except (EOFError, OSError):
             pass
         status = self._reap()
         raise WorkerError(f"the snippet worker did not start ({status}); see the log above")
@@ -118,13 +121,20 @@ class Runner:
     def _reap(self) -> str:
         """Stop the worker process and describe how it ended."""
         process = self._process
-        self.close()
-        if process is None or process.returncode is None:
-            return "not running"
+        assert process is not None
+        self._stop()
         return f"exit code {process.returncode}"
 
     def close(self) -> None:
-        """Stop the worker, if one is running."""
+        """Stop the worker, if one is running; a thread waiting on it gets a crash or error."""
+        process = self._process
+        if process is not None and process.poll() is None:
+            process.kill()  # first, to wake a thread that holds the lock while it waits
+        with self._lock:
+            self._stop()
+
+    def _stop(self) -> None:
+        """Stop the worker and forget it; the caller holds the lock."""
         for connection in (self._requests, self._replies):
             if connection is not None:
                 connection.close()

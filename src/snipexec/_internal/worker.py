@@ -24,7 +24,7 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
-from .streams import redirected, without_startup_lines
+from .streams import read_text, redirected
 
 SEED = 0
 SVG_HASH_SALT = "snipexec"
@@ -34,7 +34,9 @@ def main(preload: list[str]) -> None:
     """Serve run requests from the parent until it closes the pipe."""
     requests = Connection(os.dup(0), writable=False)
     replies = Connection(os.dup(1), readable=False)
-    os.dup2(os.open(os.devnull, os.O_RDONLY), 0)
+    devnull = os.open(os.devnull, os.O_RDONLY)
+    os.dup2(devnull, 0)
+    os.close(devnull)
     os.dup2(2, 1)  # stray output outside a run goes to the build log, not the pipe
     default_warning_filters = list(warnings.filters)
     _preload(preload)
@@ -49,15 +51,20 @@ def main(preload: list[str]) -> None:
 
 
 def _preload(modules: list[str]) -> None:
-    """Import `modules`, keeping their start-up noise out of the build log."""
-    log = Path(os.environ.get("TMPDIR", "/tmp")) / f"snipexec-preload-{os.getpid()}.log"
+    """Import `modules`, keeping their start-up noise out of the build log.
+
+    What they print otherwise reaches the log, also when an import fails.
+    """
+    folder = Path(os.environ.get("TMPDIR", "/tmp"))
+    logs = [folder / f"snipexec-preload-{os.getpid()}.{name}" for name in ("out", "err")]
     try:
-        with redirected(log, log):
+        with redirected(*logs):
             for name in modules:
                 importlib.import_module(name)
-        sys.stderr.write(without_startup_lines(log.read_text(errors="replace")))
     finally:
-        log.unlink(missing_ok=True)
+        for log in logs:
+            sys.stderr.write(read_text(log))
+            log.unlink(missing_ok=True)
 
 
 def run_snippet(
@@ -77,7 +84,7 @@ def run_snippet(
             try:
                 exec(compile(source.read_bytes(), path, "exec"), namespace)
             except SystemExit as exit_:
-                failure = _report_exit(exit_)
+                failure = _report_exit(exit_, path)
             except BaseException as error:  # the snippet's error is its output
                 failure = _report_exception(error, path)
         seconds = time.perf_counter() - start
@@ -149,27 +156,39 @@ def _forget_local_modules(folder: Path, new: set[str]) -> None:
             del sys.modules[name]
 
 
-def _report_exit(exit_: SystemExit) -> dict[str, Any] | None:
+def _report_exit(exit_: SystemExit, path: str) -> dict[str, Any] | None:
     """Mirror the interpreter: exit code 0 or None is success, anything else a failure."""
     if exit_.code in (0, None):
         return None
     if not isinstance(exit_.code, int):
         print(exit_.code, file=sys.stderr)
-    return {"kind": "exception", "summary": f"SystemExit: {exit_.code}", "exception": "SystemExit"}
+    return {
+        "kind": "exception",
+        "summary": f"SystemExit: {exit_.code}",
+        "exception": "SystemExit",
+        "line": _line_in(exit_, path),
+    }
 
 
 def _report_exception(error: BaseException, path: str) -> dict[str, Any]:
     """Print the traceback as the interpreter would, without this module's own frame."""
     traceback.print_exception(type(error), error, error.__traceback__.tb_next)  # type: ignore[union-attr]
-    frames = traceback.extract_tb(error.__traceback__)
-    lines = [frame.lineno for frame in frames if frame.filename == path]
     summary = traceback.format_exception_only(type(error), error)[-1].strip()
     return {
         "kind": "exception",
         "summary": summary,
         "exception": type(error).__name__,
-        "line": lines[-1] if lines else None,
+        "line": _line_in(error, path),
     }
+
+
+def _line_in(error: BaseException, path: str) -> int | None:
+    """The line of the file at `path` where `error` arose: its last frame there, if any."""
+    if isinstance(error, SyntaxError) and error.filename == path:
+        return error.lineno
+    frames = traceback.extract_tb(error.__traceback__)
+    lines = [frame.lineno for frame in frames if frame.filename == path]
+    return lines[-1] if lines else None
 
 
 def _collect_figures(path: str) -> list[dict[str, str]]:
