@@ -1,8 +1,15 @@
+import ast
 from pathlib import Path
 
 import pytest
 
-from snipexec._internal.keys import environment_versions, local_imports, snippet_key
+from snipexec._internal.keys import (
+    RUNTIME_SOURCES,
+    engine_fingerprint,
+    environment_versions,
+    local_imports,
+    snippet_key,
+)
 
 
 @pytest.fixture
@@ -61,3 +68,28 @@ def test_environment_versions_name_every_tracked_library():
     assert versions["numpy"][0].isdigit()
     assert versions["surely_not_installed_anywhere"] == "not installed"
     assert versions["python"].startswith("3.")
+
+
+def test_the_engine_fingerprint_covers_all_code_a_run_depends_on():
+    """Every engine module the worker or runner imports, transitively, is hashed."""
+    covered = {source.name for source in RUNTIME_SOURCES}
+    pending, seen = ["worker.py", "runner.py"], set()
+    while pending:
+        name = pending.pop()
+        if name in seen:
+            continue
+        seen.add(name)
+        tree = ast.parse((RUNTIME_SOURCES[0].parent / name).read_text())
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and node.level == 1 and node.module:
+                pending.append(f"{node.module}.py")
+    assert seen <= covered
+
+
+def test_the_engine_fingerprint_changes_with_its_sources(tmp_path: Path):
+    sources = [tmp_path / "worker.py", tmp_path / "streams.py"]
+    for source in sources:
+        source.write_text("x = 1\n")
+    before = engine_fingerprint(sources)
+    sources[1].write_text("x = 2\n")
+    assert engine_fingerprint(sources) != before

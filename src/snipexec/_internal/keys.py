@@ -12,7 +12,11 @@ from pathlib import Path
 
 # Libraries whose version changes what a snippet prints, by import name.
 TRACKED_LIBRARIES = ("tensorflow", "keras", "numpy", "matplotlib")
-ENGINE_SOURCES = Path(__file__).parent
+# The engine's modules that decide what a run produces (not how it is shown): a change to
+# one of them invalidates every cached result.
+RUNTIME_SOURCES = tuple(
+    Path(__file__).with_name(f"{name}.py") for name in ("worker", "streams", "runner", "results")
+)
 
 
 def environment_versions(libraries: Iterable[str] = TRACKED_LIBRARIES) -> dict[str, str]:
@@ -32,10 +36,10 @@ def environment_fingerprint(versions: dict[str, str]) -> str:
     return json.dumps(versions, sort_keys=True) + engine_fingerprint()
 
 
-def engine_fingerprint() -> str:
-    """Hash of the engine's own source: a change to how snippets run invalidates the cache."""
+def engine_fingerprint(sources: Iterable[Path] = RUNTIME_SOURCES) -> str:
+    """Hash of the engine's code that runs snippets: changing it invalidates the cache."""
     digest = hashlib.sha256()
-    for source in sorted(ENGINE_SOURCES.glob("*.py")):
+    for source in sorted(sources):
         digest.update(source.name.encode())
         digest.update(source.read_bytes())
     return digest.hexdigest()
