@@ -22,7 +22,9 @@ def test_every_snippet_is_shown_with_its_code_and_output(built_site: Path, page,
     shown = shown_snippets(html_path(built_site, page).read_text())
     assert ref.path in shown, f"{page} does not show {ref.path}"
     assert shown[ref.path].code.rstrip("\n") == (ROOT / ref.path).read_text().rstrip("\n")
-    assert shown[ref.path].stdout or shown[ref.path].stderr or ref.raises is None
+    assert shown[ref.path].stdout or shown[ref.path].stderr, f"{ref.path} shows no output"
+    if ref.raises:
+        assert f"{ref.raises}:" in shown[ref.path].stderr
 
 
 def test_thread_model_page_shows_the_real_summary(built_site: Path):

@@ -75,6 +75,7 @@ class SnippetExecPlugin(BasePlugin[PluginConfig]):
         """Remember whether this is a one-off build or a long-lived server."""
         self.command = command
 
+    @event_priority(100)  # first, to count every warning a strict build will abort for
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         """Prepare the cache and the runner; stage a one-off build in a side folder."""
         self.root = Path(config.config_file_path or "mkdocs.yml").resolve().parent
