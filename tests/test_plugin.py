@@ -4,6 +4,8 @@ import json
 import re
 from pathlib import Path
 
+import pytest
+
 from conftest import TinyProject
 
 MARKER = "import pathlib\npathlib.Path('worker-started').touch()\n"
@@ -102,23 +104,27 @@ def test_strict_warning_keeps_the_previous_site(project: TinyProject):
     assert snapshot(project.root / "site") == site
 
 
-def test_a_later_plugins_closing_warning_keeps_the_previous_site(project: TinyProject):
+@pytest.mark.parametrize(
+    "hook",
+    [
+        "def on_post_build(config):\n    warn('a check after the pages failed')\n",
+        "@event_priority(50)\ndef on_config(config):\n    warn('an early check failed')\n",
+    ],
+    ids=["last-event", "first-event"],
+)
+def test_another_plugins_warning_keeps_the_previous_site(project: TinyProject, hook: str):
     two_snippet_project(project)
     assert project.build().returncode == 0
     site = snapshot(project.root / "site")
     project.write(
         "checks.py",
-        """\
-        import logging
-
-        def on_post_build(config):
-            logging.getLogger("mkdocs.hooks").warning("a check after the pages failed")
-        """,
+        "import logging\nfrom mkdocs.plugins import event_priority\n\n"
+        "warn = logging.getLogger('mkdocs.hooks').warning\n\n" + hook,
     )
     config = project.root / "mkdocs.yml"
     config.write_text(config.read_text() + "hooks: [checks.py]\n")
     build = project.build("--strict")
-    assert build.returncode != 0 and "a check after the pages failed" in build.stderr
+    assert build.returncode != 0 and "check" in build.stderr and "failed" in build.stderr
     assert snapshot(project.root / "site") == site
 
 
