@@ -22,8 +22,7 @@ def test_every_snippet_is_shown_with_its_code_and_output(built_site: Path, page,
     shown = shown_snippets(html_path(built_site, page).read_text())
     assert ref.path in shown, f"{page} does not show {ref.path}"
     assert shown[ref.path].code.rstrip("\n") == (ROOT / ref.path).read_text().rstrip("\n")
-    assert shown[ref.path].stdout or shown[ref.path].stderr, f"{ref.path} shows no output"
-    if ref.raises:
+    if ref.raises:  # what it prints otherwise is compared with a standalone run elsewhere
         assert f"{ref.raises}:" in shown[ref.path].stderr
 
 
