@@ -4,6 +4,9 @@ Every page with `snippet` blocks is built three ways, each in its own copy of th
 in a temporary folder, with every other page, the theme and the Markdown extensions alike:
 
 - **ours**: docs/, snippets/ and mkdocs.yml as they are (the `snipexec` plugin).
+- **ours, no notebooks**: the same with the plugin's `notebooks` option off, so that it
+  builds the pages the peers build and not also a notebook page for each (the targets are
+  judged on the full **ours**; this row shows what the notebooks cost).
 - **markdown-exec**: each `snippet` block replaced by a block
   `python exec="on" source="above" result="text"` holding the file's code, inlined when the
   page is written (no `--8<--` include); the plugin adds its superfences custom fences
@@ -78,7 +81,8 @@ from snipexec._internal.render import replace_lines
 
 ROOT = Path(__file__).resolve().parents[2]
 EDITED_SNIPPET = "snippets/thread_model/derive_numbers.py"
-TOOLS = ("ours", "markdown-exec", "mkdocs-jupyter")
+PEERS = ("markdown-exec", "mkdocs-jupyter")
+TOOLS = ("ours", "ours, no notebooks", *PEERS)
 KINDS = ("cold", "warm", "one-edit")
 STARTUP_SECONDS = 600.0
 EDIT_SECONDS = 300.0
@@ -216,6 +220,25 @@ class Tool:
         self.write_pages(project, [page for page in pages if page.uses(snippet)])
 
 
+class OursWithoutNotebooks(Tool):
+    """Our plugin with its notebooks off: the same pages the peers build, and no more."""
+
+    name = "ours, no notebooks"
+
+    def plugins(self, plugins: list[Any]) -> list[Any]:
+        """Ours, with snipexec's `notebooks` option off."""
+        ours = next(entry for entry in plugins if name_of(entry) == "snipexec")
+        options = {} if isinstance(ours, str) else dict(ours["snipexec"] or {})
+        return [
+            {"snipexec": {**options, "notebooks": False}} if entry is ours else entry
+            for entry in plugins
+        ]
+
+    def nav(self, nav: Any, pages: list[Page]) -> Any:
+        """Ours, less the notebook pages."""
+        return without_notebooks(nav)
+
+
 class MarkdownExec(Tool):
     """markdown-exec: the code inlined in the page, run by the build process itself."""
 
@@ -224,6 +247,10 @@ class MarkdownExec(Tool):
     def plugins(self, plugins: list[Any]) -> list[Any]:
         """Ours without snipexec, plus markdown-exec."""
         return [*without(plugins, "snipexec"), "markdown-exec"]
+
+    def nav(self, nav: Any, pages: list[Page]) -> Any:
+        """Ours, less the notebooks that only snipexec writes."""
+        return without_notebooks(nav)
 
     def write_pages(self, project: Path, pages: list[Page]) -> None:
         """Replace each `snippet` block by an executed block holding the file's code."""
@@ -259,8 +286,8 @@ class Jupyter(Tool):
         return [*without(plugins, "snipexec", self.name), {self.name: {**options, "execute": True}}]
 
     def nav(self, nav: Any, pages: list[Page]) -> Any:
-        """Ours, with each page that runs snippets pointing at its notebook."""
-        return renamed(nav, {page.src: notebook_src(page) for page in pages})
+        """Ours, with each page that runs snippets pointing at its notebook instead of ours."""
+        return renamed(without_notebooks(nav), {page.src: notebook_src(page) for page in pages})
 
     def write_pages(self, project: Path, pages: list[Page]) -> None:
         """Replace each page by a notebook: prose cells, a setup cell, a cell per snippet."""
@@ -314,6 +341,17 @@ def renamed(nav: Any, names: dict[str, str]) -> Any:
     if isinstance(nav, dict):
         return {key: renamed(value, names) for key, value in nav.items()}
     return names.get(nav, nav) if isinstance(nav, str) else nav
+
+
+def without_notebooks(nav: Any) -> Any:
+    """`nav` less its entries for notebooks, and less the sections they leave empty."""
+    if isinstance(nav, list):
+        kept = [without_notebooks(item) for item in nav]
+        return [item for item in kept if item not in (None, [], {})]
+    if isinstance(nav, dict):
+        kept = {key: without_notebooks(value) for key, value in nav.items()}
+        return {key: value for key, value in kept.items() if value not in (None, [], {})}
+    return None if isinstance(nav, str) and nav.endswith(".ipynb") else nav
 
 
 def notebook_src(page: Page) -> str:
@@ -582,10 +620,10 @@ def build_rows(
 
 def build_table(rows: list[dict[str, Any]]) -> str:
     """The build rows as aligned text."""
-    lines = [f"{'build':9} {'tool':15} {'median s':>9} {'vs ours':>8} {'peak MB':>8}  matching"]
+    lines = [f"{'build':9} {'tool':18} {'median s':>9} {'vs ours':>8} {'peak MB':>8}  matching"]
     for row in rows:
         lines.append(
-            f"{row['kind']:9} {row['tool']:15} {row['median']:9.2f} {row['ratio']:8.2f}"
+            f"{row['kind']:9} {row['tool']:18} {row['median']:9.2f} {row['ratio']:8.2f}"
             f" {row['peak_mb']:8.0f}  {row['matching']}"
         )
     return "\n".join(lines)
@@ -595,12 +633,12 @@ def build_targets(rows: list[dict[str, Any]]) -> list[tuple[str, float, bool]]:
     """The build targets: each as a description, the measured value and whether it is met."""
     median = {(row["kind"], row["tool"]): row["median"] for row in rows}
     warm = median["warm", "markdown-exec"] / median["warm", "ours"]
-    cold = median["cold", "ours"] / min(median["cold", tool] for tool in TOOLS[1:])
+    cold = median["cold", "ours"] / min(median["cold", tool] for tool in PEERS)
     targets = [
         ("warm: markdown-exec / ours >= 5", warm, warm >= 5),
         ("cold: ours / fastest peer <= 1", cold, cold <= 1),
     ]
-    for tool in TOOLS[1:]:
+    for tool in PEERS:
         ratio = median["one-edit", tool] / median["one-edit", "ours"]
         targets.append((f"one-edit: {tool} / ours >= 3", ratio, ratio >= 3))
     return targets
@@ -638,7 +676,9 @@ class Results:
 
 def run_all(pages: list[Page], edited: str, repeat: int) -> Results:
     """Set up one project per tool in a temporary folder and measure everything there."""
-    tools = {tool.name: tool for tool in (Tool(), MarkdownExec(), Jupyter())}
+    tools = {
+        tool.name: tool for tool in (Tool(), OursWithoutNotebooks(), MarkdownExec(), Jupyter())
+    }
     with tempfile.TemporaryDirectory(prefix="snipexec-peers-") as scratch:
         projects = {name: tool.setup(Path(scratch, name), pages) for name, tool in tools.items()}
         builds: dict[str, dict[str, list[Build]]] = {name: {k: [] for k in KINDS} for name in TOOLS}
@@ -684,7 +724,7 @@ def main() -> None:
     refs = [ref.path for page in pages for ref in page.refs]
     edited = EDITED_SNIPPET if EDITED_SNIPPET in refs else refs[0]
     print(f"{len(refs)} snippet(s) on {len(pages)} page(s); the edited snippet: {edited}")
-    print(", ".join(f"{name} {importlib.metadata.version(name)}" for name in TOOLS[1:]))
+    print(", ".join(f"{name} {importlib.metadata.version(name)}" for name in PEERS))
     results = run_all(pages, edited, options.repeat)
 
     counts = {
