@@ -138,51 +138,42 @@ def test_expected_failure_shows_its_traceback(project: TinyProject):
     assert 'File "snippets/err.py", line 2, in <module>' in html
 
 
-def test_expected_failure_that_does_not_raise_fails_the_build(project: TinyProject):
-    project.write("snippets/fine.py", "print('fine')\n")
-    project.page("index.md", "snippets/fine.py", options="raises=KeyError")
+def failed_build(project: TinyProject, snippet: str, source: str, options: str = "") -> str:
+    """Build a page showing one snippet; the build must fail. Return its log."""
+    project.write(snippet, source)
+    project.page("index.md", snippet, options=options)
     build = project.build()
     assert build.returncode != 0
-    assert "docs/index.md:3: snippets/fine.py was expected to raise KeyError but did not" in (
-        build.stderr
-    )
+    return build.stderr
+
+
+def test_expected_failure_that_does_not_raise_fails_the_build(project: TinyProject):
+    log = failed_build(project, "snippets/fine.py", "print('fine')\n", options="raises=KeyError")
+    assert "docs/index.md:3: snippets/fine.py was expected to raise KeyError but did not" in log
 
 
 def test_wrong_exception_is_not_an_expected_failure(project: TinyProject):
-    project.write("snippets/err.py", "raise TypeError('other')\n")
-    project.page("index.md", "snippets/err.py", options="raises=KeyError")
-    build = project.build()
-    assert build.returncode != 0 and "raised TypeError: other" in build.stderr
+    source = "raise TypeError('other')\n"
+    log = failed_build(project, "snippets/err.py", source, options="raises=KeyError")
+    assert "docs/index.md:3: snippets/err.py:1 raised TypeError: other" in log
 
 
 def test_timeout_is_settable_per_snippet_and_fails_the_build(project: TinyProject):
-    project.write("snippets/slow.py", "import time\ntime.sleep(30)\n")
-    project.page("index.md", "snippets/slow.py", options="timeout=1")
-    build = project.build()
-    assert build.returncode != 0
-    assert "docs/index.md:3: snippets/slow.py did not finish within 1 s" in build.stderr
+    source = "import time\ntime.sleep(30)\n"
+    log = failed_build(project, "snippets/slow.py", source, options="timeout=1")
+    assert "docs/index.md:3: snippets/slow.py did not finish within 1 s" in log
 
 
 def test_worker_crash_fails_the_build_naming_the_snippet(project: TinyProject):
-    project.write("snippets/crash.py", "import os\nos._exit(1)\n")
-    project.page("index.md", "snippets/crash.py")
-    build = project.build()
-    assert build.returncode != 0
-    assert "docs/index.md:3: snippets/crash.py: the worker process died (exit code 1)" in (
-        build.stderr
-    )
+    log = failed_build(project, "snippets/crash.py", "import os\nos._exit(1)\n")
+    assert "docs/index.md:3: snippets/crash.py: the worker process died (exit code 1)" in log
 
 
 def test_worker_that_cannot_start_fails_the_build_naming_the_snippet(project: TinyProject):
-    project.write("snippets/a.py", "print('a')\n")
-    project.page("index.md", "snippets/a.py")
     project.preload("broken", "raise ImportError('cannot load')\n")
-    build = project.build()
-    assert build.returncode != 0
-    assert "docs/index.md:3: snippets/a.py could not run: the snippet worker did not start" in (
-        build.stderr
-    )
-    assert "ImportError: cannot load" in build.stderr
+    log = failed_build(project, "snippets/a.py", "print('a')\n")
+    assert "docs/index.md:3: snippets/a.py could not run: the snippet worker did not start" in log
+    assert "ImportError: cannot load" in log
 
 
 def test_corrupted_cache_entry_is_rerun(project: TinyProject):
