@@ -24,6 +24,8 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
+from snipexec._internal.worker import _forget_local_modules
+
 SNIPPETS = Path(__file__).resolve().parents[1] / "snippets"
 
 
@@ -50,9 +52,7 @@ def run_snippet(relative: str) -> tuple[dict, str]:
             namespace = runpy.run_path(str(path), run_name="__main__")
     finally:
         sys.path.remove(str(path.parent))
-        for name in set(sys.modules) - modules:  # the snippet's own modules, built afresh
-            if Path(getattr(sys.modules[name], "__file__", None) or "/").parent == path.parent:
-                del sys.modules[name]
+        _forget_local_modules(path.parent, set(sys.modules) - modules)  # built afresh next time
     return namespace, printed.getvalue()
 
 
