@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from snipexec._internal.keys import environment_fingerprint, environment_versions
+from snipexec._internal.profile import DEFAULT_VARIANTS
+from snipexec._internal.variants import Variant
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -20,7 +21,9 @@ TINY_CONFIG = """\
 site_name: tiny
 plugins:
   - snipexec:
-      preload: []
+      variants:
+        plain: {preload: []}
+      default_variants: [plain]
       timeout: 20
 """
 
@@ -74,9 +77,9 @@ def project(tmp_path: Path) -> TinyProject:
 
 
 @pytest.fixture(scope="session")
-def snippet_environment() -> str:
-    """What the build's cache keys share, taken before the build (see `snippet_key`)."""
-    return environment_fingerprint(environment_versions())
+def site_variants() -> dict[str, Variant]:
+    """The real site's variants, as its build sees them."""
+    return {name: Variant.from_config(name, options) for name, options in DEFAULT_VARIANTS.items()}
 
 
 @pytest.fixture(scope="session")

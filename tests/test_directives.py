@@ -25,7 +25,20 @@ def test_finds_references_with_lines_indent_and_options():
     first, second = find_snippets(PAGE, "docs/p.md")
     assert (first.path, first.line, first.end, first.indent) == ("snippets/a.py", 3, 5, "")
     assert (second.path, second.line, second.indent) == ("snippets/b.py", 7, "    ")
-    assert (second.timeout, second.raises) == (5.0, "ValueError")
+    assert (second.timeout, second.expected_exception("keras2")) == (5.0, "ValueError")
+
+
+def test_variant_options():
+    markdown = (
+        "```snippet variants=keras3,keras2 raises=keras2:AttributeError max-lines=9\na.py\n```"
+    )
+    (ref,) = find_snippets(markdown, "p")
+    assert ref.variants == ("keras3", "keras2")
+    assert (ref.expected_exception("keras2"), ref.expected_exception("keras3")) == (
+        "AttributeError",
+        None,
+    )
+    assert (ref.max_lines, ref.max_bytes) == (9, None)
 
 
 def test_skips_snippet_syntax_shown_inside_another_fence():
@@ -39,8 +52,16 @@ def test_skips_snippet_syntax_shown_inside_another_fence():
         ("```snippet\nsnippets/a.py\nsnippets/b.py\n```\n", "docs/p.md:1: a snippet block holds"),
         ("```snippet\n```\n", "docs/p.md:1: a snippet block holds exactly one path"),
         ("\n\n```snippet\nsnippets/a.py\n", "docs/p.md:3: this code fence is never closed"),
-        ("```snippet timeout=soon\nsnippets/a.py\n```\n", "docs/p.md:1: timeout must be a number"),
+        (
+            "```snippet timeout=soon\nsnippets/a.py\n```\n",
+            "docs/p.md:1: timeout must be a positive number",
+        ),
         ("```snippet\n../secret.py\n```\n", "docs/p.md:1: snippet path '../secret.py' must be"),
+        ("```snippet max-lines=-3\na.py\n```\n", "docs/p.md:1: max-lines must be a positive"),
+        (
+            "```snippet variants=jax raises=keras2:E\na.py\n```\n",
+            "docs/p.md:1: raises= names keras2, which is not in this block's variants=",
+        ),
     ],
 )
 def test_malformed_references_name_page_and_line(markdown, message):

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from snipexec import Runner
+from snipexec import Runner, Variant
 
 SNIPPET = """\
 import keras
@@ -19,7 +19,7 @@ print(np.round(layer.get_weights()[0].ravel()[:3], 4))
 
 @pytest.fixture(scope="module")
 def keras_runner():
-    runner = Runner(preload=["keras"])
+    runner = Runner(Variant("keras3", preload=("keras",)))
     yield runner
     runner.close()
 

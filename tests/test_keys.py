@@ -3,13 +3,8 @@ from pathlib import Path
 
 import pytest
 
-from snipexec._internal.keys import (
-    RUNTIME_SOURCES,
-    engine_fingerprint,
-    environment_versions,
-    local_imports,
-    snippet_key,
-)
+from snipexec._internal.keys import Snapshot, local_imports
+from snipexec._internal.variants import RUNTIME_SOURCES, Variant, engine_fingerprint
 
 
 @pytest.fixture
@@ -25,8 +20,8 @@ def tree(tmp_path: Path) -> Path:
     return tmp_path
 
 
-def key(tree: Path, environment: str = "env") -> str:
-    return snippet_key(tree / "snippets/q/main.py", tree, environment)
+def key(tree: Path, environment: str = "env", path: str = "snippets/q/main.py") -> str:
+    return Snapshot.take(tree, path).key(environment)
 
 
 def test_local_imports_are_followed_transitively(tree: Path):
@@ -36,8 +31,18 @@ def test_local_imports_are_followed_transitively(tree: Path):
     assert local_imports(folder / "main.py") == {folder / "pkg/__init__.py"}
 
 
-def test_key_is_stable(tree: Path):
-    assert key(tree) == key(tree)
+def test_key_is_the_same_for_the_same_files_read_twice(tree: Path):
+    first = key(tree)
+    (tree / "snippets/q/main.py").write_bytes((tree / "snippets/q/main.py").read_bytes())
+    assert key(tree) == first
+    assert len(first) == 64 and int(first, 16) >= 0
+
+
+def test_a_snapshot_knows_when_its_files_changed(tree: Path):
+    snapshot = Snapshot.take(tree, "snippets/q/main.py")
+    assert snapshot.unchanged(tree)
+    (tree / "snippets/q/deeper.py").write_text("def g():\n    return 2\n")
+    assert not snapshot.unchanged(tree)
 
 
 @pytest.mark.parametrize("changed", ["main.py", "helper.py", "deeper.py"])
@@ -60,20 +65,38 @@ def test_key_changes_with_the_environment(tree: Path):
 def test_key_changes_with_the_snippet_path(tree: Path):
     other = tree / "snippets/q/copy.py"
     other.write_bytes((tree / "snippets/q/main.py").read_bytes())
-    assert snippet_key(other, tree, "env") != key(tree)
+    assert key(tree, path="snippets/q/copy.py") != key(tree)
 
 
-def test_environment_versions_name_every_tracked_library():
-    versions = environment_versions(["numpy", "surely_not_installed_anywhere"])
+def test_variant_versions_name_installed_packages_only():
+    versions = Variant("v", packages=("numpy", "surely-not-installed-anywhere")).versions()
     assert versions["numpy"][0].isdigit()
-    assert versions["surely_not_installed_anywhere"] == "not installed"
+    assert "surely-not-installed-anywhere" not in versions
     assert versions["python"].startswith("3.")
+
+
+def test_variants_never_share_keys(tree: Path):
+    keras3 = Variant("keras3", env={"KERAS_BACKEND": "tensorflow"}, packages=("numpy",))
+    keras2 = Variant("keras2", env={"TF_USE_LEGACY_KERAS": "1"}, packages=("numpy",))
+    versions = keras3.versions()
+    keys = {key(tree, variant.fingerprint(versions)) for variant in (keras3, keras2)}
+    assert len(keys) == 2
+
+
+def test_a_changed_package_version_changes_only_the_variants_that_use_it(tree: Path):
+    keras2 = Variant("keras2", packages=("tf-keras", "numpy"))
+    jax = Variant("jax", packages=("jax", "numpy"))
+    before = {v.name: key(tree, v.fingerprint(v.versions())) for v in (keras2, jax)}
+    bumped = {**keras2.versions(), "tf-keras": "99.0"}
+    assert key(tree, keras2.fingerprint(bumped)) != before["keras2"]
+    assert key(tree, jax.fingerprint(jax.versions())) == before["jax"]
 
 
 def test_the_engine_fingerprint_covers_all_code_a_run_depends_on():
     """Every engine module the worker or runner imports, transitively, is hashed."""
     covered = {source.name for source in RUNTIME_SOURCES}
     pending, seen = ["worker.py", "runner.py"], set()
+    covered |= {"profile.py"}  # the default profile, hashed through the variant
     while pending:
         name = pending.pop()
         if name in seen:

@@ -172,7 +172,10 @@ def test_worker_crash_fails_the_build_naming_the_snippet(project: TinyProject):
 def test_worker_that_cannot_start_fails_the_build_naming_the_snippet(project: TinyProject):
     project.preload("broken", "raise ImportError('cannot load')\n")
     log = failed_build(project, "snippets/a.py", "print('a')\n")
-    assert "docs/index.md:3: snippets/a.py could not run: the snippet worker did not start" in log
+    assert (
+        "docs/index.md:3: snippets/a.py could not run under plain: the snippet worker did not start"
+        in log
+    )
     assert "ImportError: cannot load" in log
 
 
@@ -181,10 +184,10 @@ def test_corrupted_cache_entry_is_rerun(project: TinyProject):
     assert project.build().returncode == 0
     for entry in (project.root / ".cache/snipexec").glob("*.json"):
         entry.write_text(entry.read_text()[:20])
-    build = project.build()
+    build = project.build("--strict")
     assert build.returncode == 0, build.stderr
     assert sorted(ran(build)) == ["snippets/a.py", "snippets/b.py"]
-    assert "Ignoring unreadable cache entry" in build.stderr
+    assert "2 unreadable cache entries were run again and replaced" in build.stderr
 
 
 def test_page_offers_versions_notebook_and_downloads(project: TinyProject):

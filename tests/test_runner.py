@@ -5,12 +5,12 @@ from pathlib import Path
 
 import pytest
 
-from snipexec import Runner, WorkerError
+from snipexec import Runner, Variant, WorkerError
 
 
 @pytest.fixture(scope="module")
 def runner() -> Iterator[Runner]:
-    runner = Runner(preload=[])
+    runner = Runner(Variant("plain"))
     yield runner
     runner.close()
 
@@ -74,7 +74,9 @@ def test_a_worker_that_cannot_start_is_an_error_that_keeps_its_log(tmp_path: Pat
     (tmp_path / "broken_preload.py").write_text(
         "import sys\nprint('said while importing')\nraise ImportError('cannot load')\n"
     )
-    runner = Runner(preload=["broken_preload"], env={"PYTHONPATH": str(tmp_path)})
+    runner = Runner(
+        Variant("broken", preload=("broken_preload",)), env={"PYTHONPATH": str(tmp_path)}
+    )
     with pytest.raises(WorkerError, match="did not start"):
         runner.start()
     log = capfd.readouterr().err

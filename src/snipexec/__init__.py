@@ -6,9 +6,10 @@ the result they exchange. Everything else lives in `snipexec._internal`.
 
 from snipexec._internal.cache import Cache
 from snipexec._internal.plugin import PluginConfig, SnippetExecPlugin
+from snipexec._internal.profile import SNIPPET_ENVIRONMENT, without_startup_lines
 from snipexec._internal.results import Failure, Figure, RunResult
-from snipexec._internal.runner import SNIPPET_ENVIRONMENT, Runner, WorkerError
-from snipexec._internal.streams import without_startup_lines
+from snipexec._internal.runner import Runner, WorkerError
+from snipexec._internal.variants import Variant
 
 __all__ = [
     "SNIPPET_ENVIRONMENT",
@@ -19,6 +20,7 @@ __all__ = [
     "RunResult",
     "Runner",
     "SnippetExecPlugin",
+    "Variant",
     "WorkerError",
     "without_startup_lines",
 ]

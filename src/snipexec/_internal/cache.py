@@ -3,51 +3,62 @@
 from __future__ import annotations
 
 import json
-import logging
 import os
+import shutil
 import tempfile
+import threading
 from pathlib import Path
 
 from .results import RunResult
 
-log = logging.getLogger("mkdocs.plugins.snipexec")
+FORMAT = 2  # bump when the stored shape changes: older entries then count as missing
 
 
 class Cache:
     """Run results stored by key under `folder`.
 
-    A missing, torn or otherwise unreadable entry is a miss, never an error: a build
-    that was killed half-way cannot poison the next one.
+    Anything at an entry's place that is not a readable entry of this format (missing,
+    empty, torn, random bytes, another shape, a folder) is a miss, never an error: it is
+    counted in `damaged`, and the next `put` replaces it.
     """
 
     def __init__(self, folder: Path):
         """Use (and create on first write) `folder`."""
         self.folder = folder
+        self.damaged: set[str] = set()
+        self._lock = threading.Lock()
 
     def _entry(self, key: str) -> Path:
         return self.folder / f"{key}.json"
 
     def get(self, key: str) -> RunResult | None:
         """Return the result stored under `key`, or `None`."""
+        entry = self._entry(key)
         try:
-            data = json.loads(self._entry(key).read_text(encoding="utf-8"))
-            return RunResult.from_json(data)
+            data = json.loads(entry.read_bytes())
+            if data.get("format") != FORMAT:
+                raise ValueError("another format")
+            return RunResult.from_json(data["result"])
         except FileNotFoundError:
             return None
-        except (OSError, ValueError, TypeError, KeyError, AttributeError) as error:
-            log.warning("Ignoring unreadable cache entry %s (%s)", self._entry(key), error)
+        except (OSError, ValueError, TypeError, KeyError, AttributeError):
+            with self._lock:
+                self.damaged.add(entry.name)
             return None
 
     def put(self, key: str, result: RunResult) -> None:
         """Store `result` under `key`: readers see the old entry or the new one, never half."""
         self.folder.mkdir(parents=True, exist_ok=True)
+        entry = self._entry(key)
+        if entry.is_dir() and not entry.is_symlink():
+            shutil.rmtree(entry, ignore_errors=True)
         handle, temporary = tempfile.mkstemp(dir=self.folder, prefix=".", suffix=".tmp")
         try:
             with os.fdopen(handle, "w", encoding="utf-8") as file:
-                json.dump(result.to_json(), file)
+                json.dump({"format": FORMAT, "result": result.to_json()}, file)
                 file.flush()
                 os.fsync(file.fileno())
-            os.replace(temporary, self._entry(key))
+            os.replace(temporary, entry)
         except BaseException:
             Path(temporary).unlink(missing_ok=True)
             raise

@@ -3,10 +3,14 @@
 A reference is a fenced block whose info string is `snippet`, optionally followed by
 `key=value` options, and whose body is one path relative to the project root:
 
-    ```snippet timeout=300
+    ```snippet timeout=300 variants=keras3,keras2
     snippets/thread_model/forum_model.py
     ```
 
+Options: `timeout=SECONDS`; `variants=A,B` (the variants it runs under, each of which
+must succeed); `raises=Error` (it must fail with that exception) or `raises=VARIANT:Error`
+(only under that variant: the page then shows that variant's error as the reason it
+cannot run there); `max-lines=N` and `max-bytes=N` (how much output may be shown).
 Fences of any other kind are skipped whole, so a page can show the syntax itself.
 """
 
@@ -14,10 +18,17 @@ from __future__ import annotations
 
 import re
 import shlex
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import PurePosixPath
+from typing import TypeVar
 
 _FENCE = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})(?P<info>.*)$")
+
+
+Number = TypeVar("Number", int, float)
+OPTIONS = ("timeout", "raises", "variants", "max-lines", "max-bytes")
+OPTIONS_HELP = "timeout=SECONDS, variants=A,B, raises=[VARIANT:]Error, max-lines=N or max-bytes=N"
 
 
 class DirectiveError(ValueError):
@@ -34,7 +45,11 @@ class SnippetRef:
         end: 1-based line of the closing fence.
         indent: The fence's indentation, kept for the Markdown that replaces it.
         timeout: Seconds the run may take, or `None` for the site's default.
-        raises: Name of the exception the snippet is expected to raise, if any.
+        raises: Exception names the snippet is expected to raise, by variant name; the
+            key `"*"` stands for every variant.
+        variants: The variants it runs under, or `None` for the site's default.
+        max_lines: Lines of output the page may show, or `None` for the site's default.
+        max_bytes: Bytes of output the page may show, or `None` for the site's default.
     """
 
     path: str
@@ -42,7 +57,14 @@ class SnippetRef:
     end: int
     indent: str = ""
     timeout: float | None = None
-    raises: str | None = None
+    raises: Mapping[str, str] = field(default_factory=dict)
+    variants: tuple[str, ...] | None = None
+    max_lines: int | None = None
+    max_bytes: int | None = None
+
+    def expected_exception(self, variant: str) -> str | None:
+        """The exception this snippet must raise under `variant`, if any."""
+        return self.raises.get(variant, self.raises.get("*"))
 
 
 def find_snippets(markdown: str, page: str) -> list[SnippetRef]:
@@ -86,16 +108,48 @@ def _reference(
     if PurePosixPath(path).is_absolute() or ".." in PurePosixPath(path).parts:
         raise DirectiveError(f"{page}:{line}: snippet path {path!r} must be inside the project")
     settings: dict[str, str] = {}
+    raises: dict[str, str] = {}
     for option in shlex.split(options):
         key, equals, value = option.partition("=")
-        if key not in ("timeout", "raises") or not equals or not value:
+        if key not in OPTIONS or not equals or not value:
             raise DirectiveError(
-                f"{page}:{line}: unknown snippet option {option!r} "
-                "(expected timeout=SECONDS or raises=ExceptionName)"
+                f"{page}:{line}: unknown snippet option {option!r} (expected {OPTIONS_HELP})"
             )
-        settings[key] = value
+        if key == "raises":
+            variant, _, exception = value.rpartition(":")
+            raises[variant or "*"] = exception
+        else:
+            settings[key] = value
+    variants = tuple(settings["variants"].split(",")) if "variants" in settings else None
+    unknown = set(raises) - {"*", *(variants or raises)}
+    if unknown:
+        raise DirectiveError(
+            f"{page}:{line}: raises= names {', '.join(sorted(unknown))}, "
+            "which is not in this block's variants="
+        )
+    return SnippetRef(
+        path,
+        line,
+        end,
+        indent,
+        timeout=_number(settings, "timeout", float, page, line),
+        raises=raises,
+        variants=variants,
+        max_lines=_number(settings, "max-lines", int, page, line),
+        max_bytes=_number(settings, "max-bytes", int, page, line),
+    )
+
+
+def _number(
+    settings: dict[str, str], key: str, kind: type[Number], page: str, line: int
+) -> Number | None:
+    """The option `key` as a positive number, or `None` if absent."""
+    if key not in settings:
+        return None
     try:
-        timeout = float(settings["timeout"]) if "timeout" in settings else None
+        value = kind(settings[key])
     except ValueError:
-        raise DirectiveError(f"{page}:{line}: timeout must be a number of seconds") from None
-    return SnippetRef(path, line, end, indent, timeout, settings.get("raises"))
+        value = kind(0)
+    if value <= 0:
+        raise DirectiveError(f"{page}:{line}: {key} must be a positive number")
+    return value

@@ -1,57 +1,65 @@
-"""Cache keys: what a snippet's output depends on, hashed."""
+"""Snapshots of snippet files and their cache keys: what a snippet's output depends on."""
 
 from __future__ import annotations
 
 import ast
 import hashlib
-import importlib.metadata
-import json
-import platform
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
-# Libraries whose version changes what a snippet prints, by import name.
-TRACKED_LIBRARIES = ("tensorflow", "keras", "numpy", "matplotlib")
-# The engine's modules that decide what a run produces (not how it is shown): a change to
-# one of them invalidates every cached result.
-RUNTIME_SOURCES = tuple(
-    Path(__file__).with_name(f"{name}.py") for name in ("worker", "streams", "runner", "results")
-)
 
+@dataclass(frozen=True)
+class Snapshot:
+    """A snippet's bytes and those of the local modules it imports, read once per build.
 
-def environment_versions(libraries: Iterable[str] = TRACKED_LIBRARIES) -> dict[str, str]:
-    """Versions of Python and of each library (without importing any of them)."""
-    providers = importlib.metadata.packages_distributions()
-    versions = {"python": platform.python_version()}
-    for library in libraries:
-        distributions = providers.get(library, [])
-        versions[library] = (
-            importlib.metadata.version(distributions[0]) if distributions else "not installed"
+    The bytes hashed for its key are the bytes that run and the bytes shown.
+
+    Attributes:
+        path: The snippet's path relative to the project root.
+        code: The snippet's source.
+        modules: Each local module it imports (transitively), root-relative path to source.
+    """
+
+    path: str
+    code: bytes
+    modules: tuple[tuple[str, bytes], ...]
+
+    @classmethod
+    def take(cls, root: Path, path: str) -> Snapshot:
+        """Read the snippet at `root / path` and the modules beside it that it imports."""
+        snippet = root / path
+        modules = sorted(local_imports(snippet))
+        return cls(
+            path=path,
+            code=snippet.read_bytes(),
+            modules=tuple((m.relative_to(root).as_posix(), m.read_bytes()) for m in modules),
         )
-    return versions
+
+    @property
+    def text(self) -> str:
+        """The snippet's source as text."""
+        return self.code.decode("utf-8", errors="replace")
+
+    def key(self, fingerprint: str) -> str:
+        """The cache key under a variant's `fingerprint`."""
+        digest = hashlib.sha256(fingerprint.encode())
+        for path, source in [(self.path, self.code), *self.modules]:
+            digest.update(b"\0" + path.encode() + b"\0")
+            digest.update(source)
+        return digest.hexdigest()
+
+    def unchanged(self, root: Path) -> bool:
+        """Whether the files on disk still hold the bytes of this snapshot."""
+        files = [(self.path, self.code), *self.modules]
+        return all(_read(root / path) == source for path, source in files)
 
 
-def environment_fingerprint(versions: dict[str, str]) -> str:
-    """What every key shares: library versions and the engine's own source."""
-    return json.dumps(versions, sort_keys=True) + engine_fingerprint()
-
-
-def engine_fingerprint(sources: Iterable[Path] = RUNTIME_SOURCES) -> str:
-    """Hash of the engine's code that runs snippets: changing it invalidates the cache."""
-    digest = hashlib.sha256()
-    for source in sorted(sources):
-        digest.update(source.name.encode())
-        digest.update(source.read_bytes())
-    return digest.hexdigest()
-
-
-def snippet_key(snippet: Path, root: Path, environment: str) -> str:
-    """Key for `snippet`: its bytes, its local imports' bytes, and `environment`."""
-    digest = hashlib.sha256(environment.encode())
-    for file in [snippet, *sorted(local_imports(snippet))]:
-        digest.update(b"\0" + file.relative_to(root).as_posix().encode() + b"\0")
-        digest.update(file.read_bytes())
-    return digest.hexdigest()
+def _read(file: Path) -> bytes | None:
+    try:
+        return file.read_bytes()
+    except OSError:
+        return None
 
 
 def local_imports(snippet: Path) -> set[Path]:

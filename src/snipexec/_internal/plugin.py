@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import os
 import posixpath
 import re
@@ -14,25 +13,32 @@ from mkdocs.config import config_options as opt
 from mkdocs.config.base import Config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
+from .bounds import Limits
 from .cache import Cache
 from .directives import DirectiveError, SnippetRef, find_snippets
-from .execution import Execution, Mode, SnippetError
-from .keys import environment_fingerprint, environment_versions, local_imports
+from .execution import Execution, Mode, Shard, SnippetError
+from .keys import local_imports
 from .notebooks import build_notebook, write_if_changed
-from .render import page_footer, provenance, render, replace_lines
+from .outputs import render_outputs
+from .pool import WorkerPool
+from .profile import DEFAULT_VARIANTS
+from .render import fenced, page_footer, provenance, replace_lines
 from .results import RunResult
-from .runner import Runner, WorkerError
+from .runner import WorkerError
 from .staging import StagedSite
+from .variants import Variant
 
-log = logging.getLogger("mkdocs.plugins.snipexec")
+log = get_plugin_logger("snipexec")
 
 # What the rendered Markdown uses: fence titles and classes, the footer box, the notice.
 REQUIRED_EXTENSIONS = ("admonition", "attr_list", "md_in_html", "pymdownx.superfences")
 MODE_VARIABLE = "SNIPEXEC_EXECUTE"
+SHARD_VARIABLE = "SNIPEXEC_SHARD"
+CACHE_VARIABLE = "SNIPEXEC_CACHE_DIR"
 MODES = ("cache", "force", "off")
 
 
@@ -44,11 +50,25 @@ class PluginConfig(Config):
     stored output where there is some. The environment variable `SNIPEXEC_EXECUTE`
     overrides it."""
     cache_dir = opt.Type(str, default=".cache/snipexec")
-    """Where run results are stored, relative to `mkdocs.yml`."""
+    """Where run results are stored, relative to `mkdocs.yml`. The environment variable
+    `SNIPEXEC_CACHE_DIR` overrides it."""
     timeout = opt.Type((int, float), default=120)
     """Seconds a snippet may run before it is stopped; a page can set its own."""
-    preload = opt.ListOfItems(opt.Type(str), default=["tensorflow", "keras", "matplotlib.pyplot"])
-    """Modules the worker imports once, before the first snippet."""
+    variants = opt.Type(dict, default=DEFAULT_VARIANTS)
+    """Named ways of running snippets: for each, its `label`, `env` (environment
+    variables), `preload` (modules its worker imports once), `packages` (distributions
+    whose versions key its cache) and `profile` (the module that resets library state
+    between snippets and collects figures)."""
+    default_variants = opt.ListOfItems(opt.Type(str), default=list(DEFAULT_VARIANTS))
+    """The variants a snippet block runs under unless it says `variants=`."""
+    workers = opt.Type(int, default=os.cpu_count() or 1)
+    """How many snippets run at once, each in its own worker process."""
+    max_output_lines = opt.Type(int, default=300)
+    """Lines of output (per stream) a snippet may show; beyond, its head and tail are
+    shown and the build warns. A block can allow more with `max-lines=`."""
+    max_output_bytes = opt.Type(int, default=32_768)
+    """Bytes of output (per stream) a snippet may show; a block can allow more with
+    `max-bytes=`."""
     watch = opt.ListOfItems(opt.Type(str), default=["snippets"])
     """Folders `mkdocs serve` watches, relative to `mkdocs.yml`."""
     notebooks = opt.Type(bool, default=True)
@@ -66,7 +86,7 @@ class SnippetExecPlugin(BasePlugin[PluginConfig]):
     def __init__(self) -> None:
         """Start with no worker; the first run starts it."""
         self.command = "build"
-        self.runner: Runner | None = None
+        self.pool: WorkerPool | None = None
         self.execution: Execution | None = None
         self.root = Path.cwd()
         self.staged: StagedSite | None = None
@@ -85,19 +105,21 @@ class SnippetExecPlugin(BasePlugin[PluginConfig]):
         mode = os.environ.get(MODE_VARIABLE, self.config.execute)
         if mode not in MODES:
             raise PluginError(f"{MODE_VARIABLE}={mode!r}: expected one of {', '.join(MODES)}")
-        preload = list(self.config.preload)
-        if self.runner is None or self.runner.preload != preload:
-            self._close_runner()
-            self.runner = Runner(preload)
-        versions = environment_versions()
+        variants = self._variants()
+        if self.pool is None or self.pool.variants != variants:
+            self._close_pool()
+            self.pool = WorkerPool(variants)
+        cache_dir = os.environ.get(CACHE_VARIABLE) or self.config.cache_dir
         self.execution = Execution(
             root=self.root,
-            cache=Cache(self.root / self.config.cache_dir),
-            runner=self.runner,
+            cache=Cache(self.root / cache_dir),
+            pool=self.pool,
+            workers=max(1, self.config.workers),
             mode=_as_mode(mode),
             timeout=float(self.config.timeout),
-            environment=environment_fingerprint(versions),
-            versions=versions,
+            default_variants=tuple(self.config.default_variants),
+            limits=Limits(self.config.max_output_lines, self.config.max_output_bytes),
+            shard=_shard(os.environ.get(SHARD_VARIABLE, "")),
         )
         if self.command in ("build", "gh-deploy"):
             self.staged = StagedSite(Path(config.site_dir))
@@ -115,6 +137,8 @@ class SnippetExecPlugin(BasePlugin[PluginConfig]):
                 self._guard(self.execution.prefetch, ref, page)
             if refs:
                 pages[file] = (page, refs)
+        if self.execution.shard is not None:
+            self._run_shard()
         for file, (page, refs) in pages.items():
             for path in self._downloads(refs):
                 if files.get_file_from_path(path) is None:
@@ -132,14 +156,54 @@ class SnippetExecPlugin(BasePlugin[PluginConfig]):
         refs = self._guard(find_snippets, markdown, name)
         results = []
         for ref in reversed(refs):
-            result = self._guard(self.execution.result, ref, name)
-            code = (self.root / ref.path).read_text(encoding="utf-8")
-            block = render(ref.path, code, result, f"{self.root}/")
+            block, shown = self._block(ref, name)
             markdown = replace_lines(markdown, ref.line, ref.end, block, ref.indent)
-            results.append(result)
+            results.extend(shown)
         if not refs:
             return markdown
-        return markdown + self._footer(page.file, refs, [r for r in results if r is not None])
+        return markdown + self._footer(page.file, refs, results)
+
+    def _block(self, ref: SnippetRef, page: str) -> tuple[str, list[RunResult]]:
+        """The Markdown of one snippet block and the results it shows.
+
+        Under `mkdocs serve` a failing snippet is shown in place as an error, so the
+        preview keeps serving; a one-off build fails.
+        """
+        assert self.execution is not None and self.pool is not None
+        try:
+            outcome = self.execution.outcome(ref, page)
+        except SnippetError as error:
+            if self.command != "serve":
+                raise PluginError(str(error)) from None
+            log.info("shown on the page as an error: %s", str(error).splitlines()[0])
+            return _error_admonition(str(error)), []
+        code = fenced(outcome.snapshot.text, "python", ref.path, "snippet-code")
+        outputs = render_outputs(ref, outcome.results, self.pool.variants)
+        shown = [result for result in outcome.results.values() if result is not None]
+        return f"{code}\n{outputs}", shown
+
+    def _variants(self) -> dict[str, Variant]:
+        try:
+            return {
+                name: Variant.from_config(name, options or {})
+                for name, options in self.config.variants.items()
+            }
+        except (ValueError, AttributeError, TypeError) as error:
+            raise PluginError(f"snipexec: variants: {error}") from None
+
+    def _run_shard(self) -> None:
+        """Run this shard's misses into the cache and stop: a shard renders nothing."""
+        assert self.execution is not None and self.execution.shard is not None
+        shard = self.execution.shard
+        self.execution.wait()
+        log.info(
+            "shard %d/%d: %d run(s) stored in the cache; no site written",
+            shard.index,
+            shard.count,
+            len(self.execution.ran),
+        )
+        self._close_pool()
+        raise SystemExit(0)
 
     def _footer(self, file: File, refs: list[SnippetRef], results: list[RunResult]) -> str:
         """Versions stamp, notebook link and downloads, with links relative to the page."""
@@ -204,19 +268,20 @@ class SnippetExecPlugin(BasePlugin[PluginConfig]):
         return server
 
     def _start_worker(self) -> None:
-        assert self.runner is not None
+        assert self.pool is not None
         try:
-            self.runner.start()
+            for name in self.config.default_variants[:1]:
+                self.pool.start(name)
         except WorkerError as error:  # the next run tries again and fails the build
-            log.warning("snipexec: %s", error)
+            log.warning("%s", error)
 
     def on_shutdown(self) -> None:
-        """Stop the worker."""
-        self._close_runner()
+        """Stop the workers."""
+        self._close_pool()
 
-    def _close_runner(self) -> None:
-        if self.runner is not None:
-            self.runner.close()
+    def _close_pool(self) -> None:
+        if self.pool is not None:
+            self.pool.close()
 
     def _page_name(self, path: str | None) -> str:
         """A page's path as a maintainer types it: relative to the project root."""
@@ -237,11 +302,14 @@ class SnippetExecPlugin(BasePlugin[PluginConfig]):
         ran = self.execution.ran
         seconds = sum(result.seconds for result in ran.values())
         log.info(
-            "snipexec: %d snippet(s) run in %.1f s, %d reused from the cache",
+            "%d run(s) of snippets in %.1f s, %d reused from the cache",
             len(ran),
             seconds,
             len(self.execution.reused),
         )
+        damaged = self.execution.cache.damaged
+        if damaged:
+            log.info("%d unreadable cache entries were run again and replaced", len(damaged))
         self.execution.close()
 
 
@@ -258,6 +326,23 @@ def _title(markdown: str) -> str | None:
     """
     heading = re.search(r"^# +(.+?) *$", markdown, re.MULTILINE)
     return heading[1].replace("`", "") if heading else None
+
+
+def _shard(value: str) -> Shard | None:
+    """Parse `SNIPEXEC_SHARD=K/N` (empty: no sharding)."""
+    if not value:
+        return None
+    index, _, count = value.partition("/")
+    if not (index.isdigit() and count.isdigit() and 1 <= int(index) <= int(count)):
+        raise PluginError(f"{SHARD_VARIABLE}={value!r}: expected K/N with 1 <= K <= N")
+    return Shard(int(index), int(count))
+
+
+def _error_admonition(message: str) -> str:
+    """A failing snippet as the preview shows it: the headline, then the traceback."""
+    headline, _, details = message.replace('"', "'").partition("\n")
+    body = fenced(details, "text", "Traceback", "snippet-stderr") if details else ""
+    return f'!!! failure "{headline}"\n\n' + "".join(f"    {line}\n" for line in body.splitlines())
 
 
 def _as_mode(value: str) -> Mode:

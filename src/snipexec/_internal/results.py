@@ -61,10 +61,22 @@ class RunResult:
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> RunResult:
-        """Rebuild a result from `to_json` output; raises on any malformed field."""
+        """Rebuild a result from `to_json` output; raises `TypeError` on any malformed field."""
+        data = dict(data)
         failure = data.pop("failure")
-        return cls(
+        result = cls(
             figures=tuple(Figure(**figure) for figure in data.pop("figures")),
             failure=Failure(**failure) if failure is not None else None,
             **data,
         )
+        texts = [result.stdout, result.stderr, result.ran_at]
+        texts += [text for figure in result.figures for text in (figure.svg, figure.alt)]
+        if result.failure is not None:
+            texts.append(result.failure.summary)
+            if result.failure.kind not in ("exception", "timeout", "crash"):
+                raise TypeError(f"unknown failure kind {result.failure.kind!r}")
+        if not all(isinstance(text, str) for text in texts):
+            raise TypeError("a text field is not a string")
+        if not isinstance(result.seconds, int | float) or not isinstance(result.versions, dict):
+            raise TypeError("seconds or versions has the wrong type")
+        return result

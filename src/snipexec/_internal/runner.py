@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import json
 import os
 import subprocess
@@ -9,22 +10,15 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from multiprocessing.connection import Connection
 from pathlib import Path
 
 from .results import Failure, Figure, RunResult
 from .streams import read_text
+from .variants import Variant
 
 STARTUP_TIMEOUT = 600.0
-
-# The environment every snippet runs in, here and in a reader's standalone run alike.
-SNIPPET_ENVIRONMENT = {
-    "MPLBACKEND": "Agg",
-    "PYTHONIOENCODING": "utf-8",
-    "PYTHONHASHSEED": "0",
-    "COLUMNS": "80",
-}
 
 
 class WorkerError(RuntimeError):
@@ -32,17 +26,19 @@ class WorkerError(RuntimeError):
 
 
 class Runner:
-    """Runs snippet files, one at a time, in a worker that imported `preload` once.
+    """Runs snippet files, one at a time, in a worker that imported `variant.preload` once.
 
     The worker starts on the first `run`, so a build that needs no run never starts it
     (nor imports what it preloads). It survives between runs, and between rebuilds of
     `mkdocs serve`; after a timeout or a crash the next `run` starts a new one.
     """
 
-    def __init__(self, preload: Sequence[str] = (), env: Mapping[str, str] | None = None):
-        """Prepare a runner; `env` is added to this process's environment for the worker."""
-        self.preload = list(preload)
-        self.env = {**os.environ, **SNIPPET_ENVIRONMENT, **(env or {})}
+    def __init__(self, variant: Variant, env: Mapping[str, str] | None = None):
+        """Prepare a runner; `env` is added to the worker's environment (tests use it)."""
+        self.variant = variant
+        self.profile = importlib.import_module(variant.profile)
+        snippet_environment = getattr(self.profile, "SNIPPET_ENVIRONMENT", {})
+        self.env = {**os.environ, **snippet_environment, **variant.env, **(env or {})}
         self._process: subprocess.Popen[bytes] | None = None
         self._requests: Connection | None = None
         self._replies: Connection | None = None
@@ -54,13 +50,19 @@ class Runner:
         with self._lock:
             self._ensure_started()
 
-    def run(self, snippet: Path, timeout: float) -> RunResult:
-        """Run `snippet` (an absolute path) and return what it printed and drew."""
+    def run(self, snippet: Path, timeout: float, code: str | None = None) -> RunResult:
+        """Run `snippet` (an absolute path) and return what it printed and drew.
+
+        `code` is the source to run under the snippet's name (by default, the file's).
+        """
+        if code is None:
+            code = snippet.read_text(encoding="utf-8")
         with tempfile.TemporaryDirectory(prefix="snipexec-") as scratch:
             folder = Path(scratch)
             (folder / "cwd").mkdir()
             request = {
                 "path": str(snippet),
+                "code": code,
                 "cwd": str(folder / "cwd"),
                 "stdout": str(folder / "stdout"),
                 "stderr": str(folder / "stderr"),
@@ -69,9 +71,10 @@ class Runner:
                 start = time.perf_counter()
                 reply, failure = self._exchange(request, timeout)
                 elapsed = time.perf_counter() - start
+            clean = self.profile.without_startup_lines
             return RunResult(
-                stdout=read_text(folder / "stdout"),
-                stderr=read_text(folder / "stderr"),
+                stdout=clean(read_text(folder / "stdout")),
+                stderr=clean(read_text(folder / "stderr")),
                 figures=tuple(Figure(**figure) for figure in reply.get("figures", ())),
                 failure=failure,
                 seconds=reply.get("seconds", elapsed),
@@ -98,7 +101,13 @@ class Runner:
             return self._requests, self._replies
         self._stop()
         process = subprocess.Popen(
-            [sys.executable, "-m", "snipexec._internal.worker", *self.preload],
+            [
+                sys.executable,
+                "-m",
+                "snipexec._internal.worker",
+                self.variant.profile,
+                *self.variant.preload,
+            ],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             env=self.env,

@@ -6,6 +6,8 @@ import logging
 import shutil
 from pathlib import Path
 
+from mkdocs.utils import CountHandler
+
 
 class StagedSite:
     """A one-off build's site folder, written as `SITE.partial` and swapped in at the end.
@@ -18,17 +20,20 @@ class StagedSite:
         """Stage a build of `site_dir`."""
         self.final = site_dir
         self.partial = site_dir.with_name(site_dir.name + ".partial")
-        self._warnings = _WarningCounter()
+        self._warnings = CountHandler(level=logging.WARNING)
+        self._strict = False
 
     def begin(self, *, strict: bool) -> Path:
         """Start afresh and return the folder the build should write to."""
         shutil.rmtree(self.partial, ignore_errors=True)
-        self._warnings.start(strict=strict)
+        self._warnings.counts.clear()
+        self._strict = strict
+        logging.getLogger("mkdocs").addHandler(self._warnings)
         return self.partial
 
     def commit(self) -> None:
         """Put the new site in place of the old one, unless strict mode will reject it."""
-        if self._warnings.stop():
+        if self._stop_counting():
             shutil.rmtree(self.partial, ignore_errors=True)
             return
         previous = self.final.with_name(self.final.name + ".previous")
@@ -40,26 +45,10 @@ class StagedSite:
 
     def discard(self) -> None:
         """Drop what the failed build wrote."""
-        self._warnings.stop()
+        self._stop_counting()
         shutil.rmtree(self.partial, ignore_errors=True)
 
-
-class _WarningCounter(logging.Handler):
-    """Counts MkDocs warnings, to know before MkDocs does whether `--strict` will abort."""
-
-    def __init__(self) -> None:
-        super().__init__(logging.WARNING)
-        self.count = 0
-        self.strict = False
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.count += 1
-
-    def start(self, *, strict: bool) -> None:
-        self.count, self.strict = 0, strict
-        logging.getLogger("mkdocs").addHandler(self)
-
-    def stop(self) -> bool:
-        """Detach; return whether a strict build has seen a warning."""
-        logging.getLogger("mkdocs").removeHandler(self)
-        return self.strict and self.count > 0
+    def _stop_counting(self) -> bool:
+        """Stop counting warnings; return whether a strict build has seen one."""
+        logging.getLogger("mkdocs").removeHandler(self._warnings)
+        return self._strict and bool(self._warnings.counts)

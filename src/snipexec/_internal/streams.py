@@ -1,34 +1,17 @@
-"""Capture a process's standard streams at the file-descriptor level, and clean them."""
+"""Capture a process's standard streams at the file-descriptor level, and read them back."""
 
 from __future__ import annotations
 
 import os
-import re
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-# Lines TensorFlow's C++ runtime prints on its own, once per process: when it starts,
-# first runs an op, or first compiles with XLA. They depend on the machine and the
-# process (CPU flags, process id, time, addresses) and on what ran before, not on the
-# snippet.
-_STARTUP_SOURCES = r"(?:port|cpu_feature_guard|cuda_\w+|service|device_compiler)\.(?:cc|h)"
-_TENSORFLOW_STARTUP = re.compile(
-    r"^(?:"
-    r"WARNING: All log messages before absl::InitializeLog\(\) is called are written to STDERR"
-    rf"|[IWE]\d{{4}} [\d:.]+\s+\d+ {_STARTUP_SOURCES}:\d+\] .*"
-    rf"|\d{{4}}-\d\d-\d\d [\d:.]+: [IWE] \S*{_STARTUP_SOURCES}:\d+\] .*"
-    r"|To enable the following instructions: .*rebuild TensorFlow with the appropriate "
-    r"compiler flags\."
-    r")$"
-)
-
-
-def without_startup_lines(text: str) -> str:
-    """Drop TensorFlow's start-up log lines from captured output, keep everything else."""
-    lines = text.splitlines(keepends=True)
-    return "".join(line for line in lines if not _TENSORFLOW_STARTUP.match(line.rstrip("\n")))
+# Control characters other than tab and newline would be invisible on a page or break
+# a notebook; each is shown as its Unicode control picture (e.g. ESC as U+241B).
+_CONTROL = {code: 0x2400 + code for code in range(0x20) if chr(code) not in "\t\n"}
+_CONTROL[0x7F] = 0x2421
 
 
 @contextmanager
@@ -52,9 +35,10 @@ def redirected(stdout: Path, stderr: Path) -> Iterator[None]:
 
 
 def read_text(path: Path) -> str:
-    """Read captured output as UTF-8 (replacing undecodable bytes), without start-up lines."""
+    """Read captured output as UTF-8, undecodable bytes and control characters replaced."""
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
         return ""
-    return without_startup_lines(raw.decode("utf-8", errors="replace"))
+    text = raw.decode("utf-8", errors="replace").replace("\r\n", "\n")
+    return text.translate(_CONTROL)

@@ -1,24 +1,23 @@
 """The worker process: imports heavy libraries once, then runs snippets one at a time.
 
-Started by `Runner` as `python -m snipexec._internal.worker MODULE...`. It speaks to its
-parent through the pipes it was given as standard input and output (moved to other file
-descriptors at once, so that a snippet's own output can never corrupt a message).
+Started by `Runner` as `python -m snipexec._internal.worker PROFILE MODULE...`. It speaks
+to its parent through the pipes it was given as standard input and output (moved to
+other file descriptors at once, so that a snippet's own output can never corrupt a
+message). What it knows of particular libraries comes from the PROFILE module.
 """
 
 from __future__ import annotations
 
 import builtins
 import importlib
-import io
 import json
 import os
-import random
 import sys
 import time
 import traceback
 import types
 import warnings
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -26,11 +25,8 @@ from typing import Any
 
 from .streams import read_text, redirected
 
-SEED = 0
-SVG_HASH_SALT = "snipexec"
 
-
-def main(preload: list[str]) -> None:
+def main(profile_name: str, preload: list[str]) -> None:
     """Serve run requests from the parent until it closes the pipe."""
     requests = Connection(os.dup(0), writable=False)
     replies = Connection(os.dup(1), readable=False)
@@ -39,19 +35,20 @@ def main(preload: list[str]) -> None:
     os.close(devnull)
     os.dup2(2, 1)  # stray output outside a run goes to the build log, not the pipe
     default_warning_filters = list(warnings.filters)
-    _preload(preload)
+    profile = importlib.import_module(profile_name)
+    _preload(preload, profile.without_startup_lines)
     replies.send_bytes(b"ready")
     while True:
         try:
             request = json.loads(requests.recv_bytes())
         except EOFError:
             return
-        reply = run_snippet(**request, warning_filters=default_warning_filters)
+        reply = run_snippet(**request, profile=profile, warning_filters=default_warning_filters)
         replies.send_bytes(json.dumps(reply).encode())
 
 
-def _preload(modules: list[str]) -> None:
-    """Import `modules`, keeping their start-up noise out of the build log.
+def _preload(modules: list[str], clean: Callable[[str], str]) -> None:
+    """Import `modules`, keeping their start-up noise (what `clean` drops) out of the log.
 
     What they print otherwise reaches the log, also when an import fails.
     """
@@ -63,32 +60,39 @@ def _preload(modules: list[str]) -> None:
                 importlib.import_module(name)
     finally:
         for log in logs:
-            sys.stderr.write(read_text(log))
+            sys.stderr.write(clean(read_text(log)))
             log.unlink(missing_ok=True)
 
 
 def run_snippet(
-    path: str, cwd: str, stdout: str, stderr: str, warning_filters: list[Any]
+    path: str,
+    code: str,
+    cwd: str,
+    stdout: str,
+    stderr: str,
+    profile: types.ModuleType,
+    warning_filters: list[Any],
 ) -> dict[str, Any]:
-    """Run the file at `path` as `__main__` and report how it ended and what it drew.
+    """Run `code`, the source of the file at `path`, as `__main__`; report how it ended.
 
     Its output goes to the files `stdout` and `stderr`; the parent reads them, also when
     this process dies half-way.
     """
     source = Path(path)
     failure = None
+    profile.reset_state()
     with _fresh_interpreter_state(source, Path(cwd)) as namespace:
         start = time.perf_counter()
         with redirected(Path(stdout), Path(stderr)), warnings.catch_warnings():
             warnings.filters[:] = warning_filters
             try:
-                exec(compile(source.read_bytes(), path, "exec"), namespace)
+                exec(compile(code, path, "exec"), namespace)
             except SystemExit as exit_:
                 failure = _report_exit(exit_, path)
             except BaseException as error:  # the snippet's error is its output
                 failure = _report_exception(error, path)
         seconds = time.perf_counter() - start
-        figures = _collect_figures(path)
+        figures = profile.collect_figures(path)
     return {"failure": failure, "figures": figures, "seconds": seconds}
 
 
@@ -105,7 +109,6 @@ def _fresh_interpreter_state(source: Path, cwd: Path) -> Iterator[dict[str, Any]
     saved_main, saved_path, saved_argv = sys.modules["__main__"], sys.path[:], sys.argv[:]
     saved_environ, saved_cwd = dict(os.environ), os.getcwd()
     loaded = set(sys.modules)
-    _reset_libraries()
     sys.modules["__main__"] = main_module
     sys.path[0] = str(source.parent)
     sys.argv = [str(source)]
@@ -118,34 +121,6 @@ def _fresh_interpreter_state(source: Path, cwd: Path) -> Iterator[dict[str, Any]
         os.environ.update(saved_environ)
         sys.modules["__main__"], sys.path[:], sys.argv = saved_main, saved_path, saved_argv
         _forget_local_modules(source.parent, set(sys.modules) - loaded)
-
-
-def _reset_libraries() -> None:
-    """Fix seeds and clear the state that libraries keep between runs in one process."""
-    random.seed(SEED)
-    if "numpy" in sys.modules:
-        sys.modules["numpy"].random.seed(SEED)
-    if "tensorflow" in sys.modules:
-        _forget_tracing_history()
-    if "keras" in sys.modules:
-        keras = sys.modules["keras"]
-        keras.backend.clear_session(free_memory=False)  # names restart at conv2d; no slow GC
-        keras.utils.set_random_seed(SEED)
-    if "matplotlib.pyplot" in sys.modules:
-        sys.modules["matplotlib.pyplot"].close("all")
-        sys.modules["matplotlib"].rc_file_defaults()
-
-
-def _forget_tracing_history() -> None:
-    """Reset TensorFlow's process-wide count of `tf.function` retracing.
-
-    TensorFlow warns when one Python function is traced too often, counting across
-    every model the process ever built; a fresh interpreter starts with no history.
-    """
-    from tensorflow.python.eager.polymorphic_function import polymorphic_function as module
-
-    manager = module._frequent_tracing_detector_manager
-    module._frequent_tracing_detector_manager = type(manager)()
 
 
 def _forget_local_modules(folder: Path, new: set[str]) -> None:
@@ -191,28 +166,5 @@ def _line_in(error: BaseException, path: str) -> int | None:
     return lines[-1] if lines else None
 
 
-def _collect_figures(path: str) -> list[dict[str, str]]:
-    """Save every open matplotlib figure as SVG, then close them all."""
-    if "matplotlib.pyplot" not in sys.modules:
-        return []
-    pyplot = sys.modules["matplotlib.pyplot"]
-    figures = []
-    for number in pyplot.get_fignums():
-        figure = pyplot.figure(number)
-        buffer = io.StringIO()
-        with sys.modules["matplotlib"].rc_context({"svg.hashsalt": SVG_HASH_SALT}):
-            figure.savefig(buffer, format="svg", metadata={"Date": None})
-        figures.append({"svg": buffer.getvalue(), "alt": _alt_text(figure, number, path)})
-    pyplot.close("all")
-    return figures
-
-
-def _alt_text(figure: Any, number: int, path: str) -> str:
-    """Describe a figure by its suptitle, else its axes' titles, else where it came from."""
-    suptitle = figure.get_suptitle()
-    titles = [axes.get_title() for axes in figure.axes if axes.get_title()]
-    return suptitle or "; ".join(titles) or f"Figure {number} drawn by {Path(path).name}"
-
-
 if __name__ == "__main__":
-    main(sys.argv[1:])
+    main(sys.argv[1], sys.argv[2:])

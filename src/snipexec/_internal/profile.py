@@ -1,0 +1,139 @@
+"""Everything the engine knows about TensorFlow, Keras, JAX and matplotlib, in one place.
+
+A variant names this module as its `profile` (the default). The worker imports the
+profile of its variant and calls `reset_state` before each snippet, `collect_figures`
+after it, and `without_startup_lines` on what it captured. Another set of libraries would get
+another module with the same three functions.
+"""
+
+from __future__ import annotations
+
+import io
+import random
+import re
+import sys
+from pathlib import Path
+from typing import Any
+
+SEED = 0
+SVG_HASH_SALT = "snipexec"
+
+# The environment every snippet runs in, in the worker and in a reader's own run alike.
+SNIPPET_ENVIRONMENT = {
+    "MPLBACKEND": "Agg",
+    "PYTHONIOENCODING": "utf-8",
+    "PYTHONHASHSEED": "0",
+    "COLUMNS": "80",
+}
+
+# Where `import keras` finds Keras 2, as in a Keras 2 installation (see its module).
+KERAS2_PATH = Path(__file__).with_name("keras2_path")
+
+# The variants a site gets unless its `mkdocs.yml` declares its own. `packages` are
+# distribution names whose versions go into the cache key (absent ones are skipped).
+DEFAULT_VARIANTS: dict[str, dict[str, Any]] = {
+    "keras3": {
+        "label": "Keras 3 (TensorFlow)",
+        "env": {"KERAS_BACKEND": "tensorflow"},
+        "preload": ["tensorflow", "keras", "matplotlib.pyplot"],
+        "packages": ["tensorflow", "tensorflow-cpu", "keras", "numpy", "matplotlib"],
+    },
+    "keras2": {
+        "label": "Keras 2 (tf-keras)",
+        "env": {"TF_USE_LEGACY_KERAS": "1", "PYTHONPATH": str(KERAS2_PATH)},
+        "preload": ["tensorflow", "tf_keras", "matplotlib.pyplot"],
+        "packages": ["tensorflow", "tensorflow-cpu", "tf-keras", "numpy", "matplotlib"],
+    },
+    "jax": {
+        "label": "Keras 3 (JAX)",
+        "env": {"KERAS_BACKEND": "jax", "JAX_PLATFORMS": "cpu"},
+        "preload": ["jax", "tensorflow", "keras", "matplotlib.pyplot"],
+        "packages": [
+            "jax",
+            "jaxlib",
+            "tensorflow",
+            "tensorflow-cpu",
+            "keras",
+            "numpy",
+            "matplotlib",
+        ],
+    },
+}
+
+# Lines TensorFlow's C++ runtime prints on its own, once per process: when it starts,
+# first runs an op, or first compiles with XLA. They depend on the machine and the
+# process (CPU flags, process id, time, addresses) and on what ran before, not on the
+# snippet.
+_STARTUP_SOURCES = r"(?:port|cpu_feature_guard|cuda_\w+|service|device_compiler)\.(?:cc|h)"
+_STARTUP_LINE = re.compile(
+    r"^(?:"
+    r"WARNING: All log messages before absl::InitializeLog\(\) is called are written to STDERR"
+    rf"|[IWE]\d{{4}} [\d:.]+\s+\d+ {_STARTUP_SOURCES}:\d+\] .*"
+    rf"|\d{{4}}-\d\d-\d\d [\d:.]+: [IWE] \S*{_STARTUP_SOURCES}:\d+\] .*"
+    r"|To enable the following instructions: .*rebuild TensorFlow with the appropriate "
+    r"compiler flags\."
+    r")$"
+)
+
+
+def without_startup_lines(text: str) -> str:
+    """Drop TensorFlow's start-up log lines from captured output, keep everything else."""
+    lines = text.splitlines(keepends=True)
+    return "".join(line for line in lines if not _STARTUP_LINE.match(line.rstrip("\n")))
+
+
+def reset_state() -> None:
+    """Fix seeds and clear what the libraries keep between runs in one process.
+
+    Only libraries already imported are touched, so a worker that preloads nothing
+    never imports them.
+    """
+    random.seed(SEED)
+    if "numpy" in sys.modules:
+        sys.modules["numpy"].random.seed(SEED)
+    if "tensorflow" in sys.modules:
+        _forget_tracing_history()
+    if "keras" in sys.modules:  # layer names restart at conv2d; no slow garbage collection
+        sys.modules["keras"].backend.clear_session(free_memory=False)
+        sys.modules["keras"].utils.set_random_seed(SEED)
+    if "tf_keras" in sys.modules:
+        sys.modules["tf_keras"].backend.clear_session()
+        sys.modules["tf_keras"].utils.set_random_seed(SEED)
+    if "matplotlib.pyplot" in sys.modules:
+        sys.modules["matplotlib.pyplot"].close("all")
+        sys.modules["matplotlib"].rc_file_defaults()
+
+
+def _forget_tracing_history() -> None:
+    """Reset TensorFlow's process-wide count of `tf.function` retracing.
+
+    TensorFlow warns when one Python function is traced too often, counting across
+    every model the process ever built; a fresh interpreter starts with no history.
+    """
+    from tensorflow.python.eager.polymorphic_function import polymorphic_function as module
+
+    manager = module._frequent_tracing_detector_manager
+    module._frequent_tracing_detector_manager = type(manager)()
+
+
+def collect_figures(path: str) -> list[dict[str, str]]:
+    """Save every open matplotlib figure as SVG (with its alt text), then close them all."""
+    if "matplotlib.pyplot" not in sys.modules:
+        return []
+    pyplot = sys.modules["matplotlib.pyplot"]
+    figures = []
+    for number in pyplot.get_fignums():
+        figure = pyplot.figure(number)
+        buffer = io.StringIO()
+        with sys.modules["matplotlib"].rc_context({"svg.hashsalt": SVG_HASH_SALT}):
+            figure.savefig(buffer, format="svg", metadata={"Date": None})
+        figures.append({"svg": buffer.getvalue(), "alt": _alt_text(figure, number, path)})
+    pyplot.close("all")
+    return figures
+
+
+def _alt_text(figure: Any, number: int, path: str) -> str:
+    """Describe a figure by its suptitle, else its axes' titles, else where it came from."""
+    suptitle = figure.get_suptitle()
+    titles = [axes.get_title() for axes in figure.axes if axes.get_title()]
+    return suptitle or "; ".join(titles) or f"Figure {number} drawn by {Path(path).name}"
