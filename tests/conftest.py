@@ -83,12 +83,13 @@ def site_variants() -> dict[str, Variant]:
 
 
 @pytest.fixture(scope="session")
-def built_site(tmp_path_factory: pytest.TempPathFactory, snippet_environment: str) -> Path:
+def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The real site, built once per test session with the project's own cache."""
     site = tmp_path_factory.mktemp("built") / "site"
     completed = subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site)],
         cwd=ROOT,
+        env={**os.environ, "CHECK_LINKS": "true"},
         capture_output=True,
         text=True,
         timeout=1800,
