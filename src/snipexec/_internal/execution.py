@@ -79,7 +79,7 @@ class Execution:
         self.timeout, self.default_variants, self.limits = timeout, default_variants, limits
         self.shard = shard
         self._queue = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="snipexec")
-        self._runs: dict[str, Future[RunResult]] = {}
+        self._runs: dict[str, tuple[Future[RunResult], Variant]] = {}
         self._snapshots: dict[str, Snapshot] = {}
         self._fingerprints: dict[str, tuple[str, dict[str, str]]] = {}
         self._outcomes: dict[tuple[str, int], Outcome] = {}
@@ -126,19 +126,20 @@ class Execution:
                 continue
             if self.mode == "cache" and self.cache.get(key) is not None:
                 continue
-            self._runs[key] = self._queue.submit(
+            future = self._queue.submit(
                 self.pool.run,
                 variant.name,
                 self.root / ref.path,
                 snapshot.text,
                 ref.timeout or self.timeout,
             )
+            self._runs[key] = (future, variant)
 
     def wait(self) -> None:
         """Wait for every queued run and store the ones that ended normally (for shards)."""
-        for key, future in list(self._runs.items()):
+        for key, (future, variant) in list(self._runs.items()):
             try:
-                result = self._finish(future)
+                result = self._finish(future, variant)
             except SnippetError:
                 continue
             if result.failure is None:
@@ -194,10 +195,9 @@ class Execution:
             self.prefetch(ref, page)
         where = f"{page}:{ref.line}: {ref.path}"
         try:
-            result = self._finish(self._runs[key])
+            result = self._finish(self._runs[key][0], variant)
         except SnippetError as error:
             raise SnippetError(f"{where} could not run under {variant.name}: {error}") from None
-        result = replace(result, versions=self._fingerprint(variant)[1], ran_at=_now())
         _check(result, ref.expected_exception(variant.name), where, variant.name)
         if snapshot.unchanged(self.root):  # else a file was saved during the run: not stored
             self.cache.put(key, result)
@@ -205,13 +205,14 @@ class Execution:
         log.info("ran %s under %s in %.1f s", ref.path, variant.name, result.seconds)
         return result
 
-    def _finish(self, future: Future[RunResult]) -> RunResult:
-        """The run's result with paths relative to the project root, as it is stored."""
+    def _finish(self, future: Future[RunResult], variant: Variant) -> RunResult:
+        """The run's result as it is stored: stamped, paths relative to the project root."""
         try:
             result = future.result()
         except WorkerError as error:
             raise SnippetError(str(error)) from None
-        return relative_paths(result, self.root)
+        stamped = replace(result, versions=self._fingerprint(variant)[1], ran_at=_now())
+        return relative_paths(stamped, self.root)
 
     def close(self) -> None:
         """Drop queued runs that have not started and wait for those running, if any."""
