@@ -36,6 +36,8 @@ def _shown(results: Mapping[str, RunResult | None], variants: Mapping[str, Varia
     if not runs:
         return ""
     distinct = {_signature(result) for result in runs.values()}
+    if distinct == {("", "", ())}:
+        return ""  # nothing printed or drawn: nothing to attribute
     if len(distinct) == 1:
         labels = [variants[name].label for name in runs]
         note = f"Output of {_join(labels)}{': the same' if len(labels) > 1 else ''}."
