@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import functools
 import hashlib
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -77,21 +78,28 @@ def local_imports(snippet: Path) -> set[Path]:
 
 def _imported_files(source: Path) -> Iterator[Path]:
     """Files in `source`'s folder named by its absolute imports (a package: all its files)."""
-    try:
-        tree = ast.parse(source.read_bytes(), filename=str(source))
-    except SyntaxError:
-        return  # the run reports it, with its line
     folder = source.parent
+    for top in _imported_names(source.read_bytes(), str(source)):
+        if (folder / f"{top}.py").is_file():
+            yield folder / f"{top}.py"
+        elif (folder / top).is_dir():
+            yield from sorted((folder / top).rglob("*.py"))
+
+
+@functools.lru_cache(maxsize=1024)
+def _imported_names(code: bytes, filename: str) -> tuple[str, ...]:
+    """The top-level names of the absolute imports in `code` (parsed once per content)."""
+    try:
+        tree = ast.parse(code, filename=filename)
+    except SyntaxError:
+        return ()  # the run reports it, with its line
+    names = []
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
-            names = [alias.name for alias in node.names]
+            found = [alias.name for alias in node.names]
         elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
-            names = [node.module]
+            found = [node.module]
         else:
             continue
-        for name in names:
-            top = name.split(".")[0]
-            if (folder / f"{top}.py").is_file():
-                yield folder / f"{top}.py"
-            elif (folder / top).is_dir():
-                yield from sorted((folder / top).rglob("*.py"))
+        names.extend(name.split(".")[0] for name in found)
+    return tuple(dict.fromkeys(names))
