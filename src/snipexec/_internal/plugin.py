@@ -145,7 +145,8 @@ class SnippetExecPlugin(BasePlugin[PluginConfig]):
                     files.append(self._file(path, self.root, config))
             if self.config.notebooks:
                 self._add_notebook(files, config, file, page, refs)
-        return files
+        notebooks = self.root / (os.environ.get(CACHE_VARIABLE) or self.config.cache_dir)
+        return _snippet_pages_last(files, set(pages), notebooks)
 
     def on_page_markdown(
         self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files
@@ -326,6 +327,22 @@ def _title(markdown: str) -> str | None:
     """
     heading = re.search(r"^# +(.+?) *$", markdown, re.MULTILINE)
     return heading[1].replace("`", "") if heading else None
+
+
+def _snippet_pages_last(files: Files, snippet_pages: set[File], notebooks: Path) -> Files:
+    """`files` with the pages that run snippets, then their notebooks, moved to the end.
+
+    MkDocs renders pages in this order, so every other page is rendered while the
+    workers import their libraries and run, and a notebook after its page; the order
+    is the same in every build.
+    """
+
+    def rank(file: File) -> int:
+        if file in snippet_pages:
+            return 1
+        return 2 if Path(file.abs_src_path or "").is_relative_to(notebooks) else 0
+
+    return Files(sorted(files, key=rank))
 
 
 def _shard(value: str) -> Shard | None:
