@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -51,6 +52,12 @@ def shown_snippets(html: str) -> dict[str, Shown]:
         for sibling in block.find_next_siblings():
             if not isinstance(sibling, Tag) or "snippet-code" in sibling.get("class", []):
                 break
+            if "tabbed-set" in sibling.get("class", []):  # outputs per variant: the first tab
+                sibling = sibling.select_one(".tabbed-block") or sibling
+                for kind in outputs:
+                    found = sibling.select_one(f".{kind}")
+                    outputs[kind] = _text(found) if found else outputs[kind]
+                break
             for kind in outputs:
                 if kind in sibling.get("class", []):
                     outputs[kind] = _text(sibling)
@@ -66,16 +73,18 @@ def _text(block: Tag) -> str:
     return code.get_text()
 
 
-def run_file(file: Path, cwd: Path, root: Path = ROOT) -> tuple[str, str]:
+def run_file(
+    file: Path, cwd: Path, root: Path = ROOT, env: Mapping[str, str] | None = None
+) -> tuple[str, str]:
     """Run `python FILE` in a fresh interpreter from `cwd`, as a reader would.
 
-    Returns standard output and error as a page shows them: paths under `root` relative,
-    TensorFlow's start-up lines dropped.
+    `env` adds a variant's environment variables. Returns standard output and error as a
+    page shows them: paths under `root` relative, TensorFlow's start-up lines dropped.
     """
     completed = subprocess.run(
         [sys.executable, str(file)],
         cwd=cwd,
-        env={**os.environ, **SNIPPET_ENVIRONMENT},
+        env={**os.environ, **SNIPPET_ENVIRONMENT, **(env or {})},
         capture_output=True,
         timeout=600,
         check=False,
