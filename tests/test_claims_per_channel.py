@@ -1,15 +1,19 @@
-"""Claims of the page "One output per (input channel, kernel) pair" (per-channel-outputs.md).
+"""Claims of the page "One output per channel and kernel" (per-channel-outputs.md).
 
 Every option on the page must equal a plain per-channel loop, the shared layer must have
 `kh * kw * K + K` parameters whatever the number of channels, its output channels must be
 ordered channel-major (`c * K + k`), it must survive `model.save` / `load_model`, and
-training must move its kernel.
+training must move its kernel. The built-in routes (Conv3D, an ordinary Conv2D with
+zeroed slices) must equal the loop too.
 """
 
 from __future__ import annotations
 
+import contextlib
 import importlib
+import io
 import itertools
+import runpy
 import sys
 from pathlib import Path
 
@@ -144,21 +148,16 @@ def test_grouped_conv2d_with_depthwise_weights_reshaped_equals_depthwise(channel
     np.testing.assert_allclose(numpy(grouped(x)), numpy(depthwise(x)), atol=1e-5)
 
 
-@pytest.mark.parametrize(
-    ("strides", "dilation", "padding"), [(2, 1, "valid"), (2, 1, "same"), (1, 2, "valid")]
-)
-def test_shared_layer_with_strides_or_dilation_equals_tensorflow_per_channel(
-    SharedKernelConv2D, strides, dilation, padding
+@pytest.mark.parametrize(("strides", "padding"), [(2, "valid"), (2, "same"), (3, "valid")])
+def test_shared_layer_with_strides_equals_tensorflow_per_channel(
+    SharedKernelConv2D, strides, padding
 ):
-    layer = SharedKernelConv2D(3, 3, strides=strides, dilation_rate=dilation, padding=padding)
+    layer = SharedKernelConv2D(3, 3, strides=strides, padding=padding)
     kernel, bias = build(layer, 4).get_weights()
     x = random_input(4)
     expected = np.concatenate(
         [
-            tf.nn.convolution(
-                x[..., c : c + 1], kernel, strides, padding.upper(), dilations=dilation
-            )
-            + bias
+            tf.nn.convolution(x[..., c : c + 1], kernel, strides, padding.upper()) + bias
             for c in range(4)
         ],
         axis=-1,
@@ -221,7 +220,6 @@ def test_parameter_counts(SharedKernelConv2D, channels, filters, size):
         return layer.count_params()
 
     assert count(SharedKernelConv2D(filters, size)) == kh * kw * filters + filters
-    assert count(SharedKernelConv2D(filters, size, use_bias=False)) == kh * kw * filters
     per_channel = kh * kw * channels * filters + channels * filters
     assert count(keras.layers.DepthwiseConv2D(size, depth_multiplier=filters)) == per_channel
     assert count(keras.layers.Conv2D(channels * filters, size, groups=channels)) == per_channel
@@ -241,9 +239,9 @@ def order_probe(channels: int, filters: int):
 @pytest.mark.parametrize(("channels", "filters"), [(4, 4), (3, 2), (2, 5)])
 def test_every_option_orders_outputs_channel_major(SharedKernelConv2D, channels, filters):
     x, weights, expected = order_probe(channels, filters)
-    shared = SharedKernelConv2D(filters, 1, use_bias=False)
+    shared = SharedKernelConv2D(filters, 1)
     shared.build(x.shape)
-    shared.set_weights([weights.reshape(1, 1, 1, filters)])
+    shared.set_weights([weights.reshape(1, 1, 1, filters), np.zeros(filters)])
     depthwise = keras.layers.DepthwiseConv2D(1, depth_multiplier=filters, use_bias=False)
     depthwise.build(x.shape)
     depthwise.set_weights([np.tile(weights, (1, 1, channels, 1))])
@@ -259,9 +257,7 @@ def test_every_option_orders_outputs_channel_major(SharedKernelConv2D, channels,
 
 def test_save_and_load_round_trip(SharedKernelConv2D, tmp_path):
     keras.utils.set_random_seed(0)
-    layer = SharedKernelConv2D(
-        3, (3, 2), strides=2, padding="same", activation="relu", bias_initializer="ones"
-    )
+    layer = SharedKernelConv2D(3, (3, 2), strides=2, padding="same", activation="relu")
     model = keras.Sequential([keras.Input(shape=(7, 9, 4)), layer])
     path = tmp_path / "m.keras"
     model.save(path)
@@ -276,7 +272,7 @@ def test_save_and_load_round_trip(SharedKernelConv2D, tmp_path):
 
 
 def test_from_config_rebuilds_an_equal_layer(SharedKernelConv2D):
-    layer = SharedKernelConv2D(5, 3, dilation_rate=2, use_bias=False, name="probe")
+    layer = SharedKernelConv2D(5, 3, strides=2, activation="relu", name="probe")
     clone = SharedKernelConv2D.from_config(layer.get_config())
     assert clone.get_config() == layer.get_config()
 
@@ -417,3 +413,67 @@ def test_the_layer_docstring_example_runs(modules):
     result = doctest.testmod(modules[0], verbose=False)
     assert result.attempted > 0
     assert result.failed == 0
+
+
+# --- built-in routes: Conv3D, and an ordinary Conv2D with zeroed slices ----------------------
+
+
+def shared_as_loop_arguments(kernel: np.ndarray, bias: np.ndarray, channels: int):
+    """A shared (kh, kw, ..., K) kernel and (K,) bias as the loop's per-channel arguments."""
+    kernels = np.moveaxis(kernel.reshape(*kernel.shape[:2], -1), -1, 0)  # (K, kh, kw)
+    return np.repeat(kernels[np.newaxis], channels, axis=0), np.tile(bias, (channels, 1))
+
+
+@pytest.mark.parametrize(("channels", "filters", "size"), [(4, 4, (3, 3)), (3, 2, (2, 3))])
+def test_conv3d_with_a_depth_one_kernel_shares_kernels_across_channels(
+    per_channel_loop, channels, filters, size
+):
+    kh, kw = size
+    model = keras.Sequential(
+        [
+            keras.Input(shape=(7, 9, channels)),
+            keras.layers.Reshape((7, 9, channels, 1)),
+            keras.layers.Conv3D(filters, (kh, kw, 1)),
+            keras.layers.Reshape((8 - kh, 10 - kw, channels * filters)),
+        ]
+    )
+    model.layers[1].set_weights(
+        [np.random.default_rng(2).normal(size=w.shape) for w in model.layers[1].get_weights()]
+    )
+    kernel, bias = model.get_weights()
+    assert model.count_params() == kh * kw * filters + filters
+    x = random_input(channels)
+    kernels, biases = shared_as_loop_arguments(kernel, bias, channels)
+    np.testing.assert_allclose(numpy(model(x)), per_channel_loop(x, kernels, biases), atol=1e-4)
+
+
+def test_the_conv3d_snippet_has_40_parameters_and_matches_the_loop():
+    printed = run_snippet("conv3d.py")
+    assert "parameters: 40" in printed
+    assert printed.rstrip().endswith("True")
+
+
+@pytest.mark.parametrize(("channels", "filters"), [(4, 4), (2, 3)])
+def test_conv2d_with_zeroed_slices_computes_the_per_pair_maps(per_channel_loop, channels, filters):
+    rng = np.random.default_rng(4)
+    shared, bias = rng.normal(size=(3, 3, filters)), rng.normal(size=filters)
+    kernel = np.zeros((3, 3, channels, channels * filters))
+    for c, k in itertools.product(range(channels), range(filters)):
+        kernel[:, :, c, c * filters + k] = shared[:, :, k]
+    conv = keras.layers.Conv2D(channels * filters, 3)
+    conv.build((None, 7, 9, channels))
+    conv.set_weights([kernel, np.tile(bias, channels)])
+    x = random_input(channels)
+    kernels, biases = shared_as_loop_arguments(shared, bias, channels)
+    np.testing.assert_allclose(numpy(conv(x)), per_channel_loop(x, kernels, biases), atol=1e-4)
+
+
+def run_snippet(name: str) -> str:
+    """Run a snippet of this page's folder as `python FILE` would; return what it printed."""
+    sys.path.insert(0, str(SNIPPETS))
+    try:
+        with contextlib.redirect_stdout(io.StringIO()) as printed:
+            runpy.run_path(str(SNIPPETS / name), run_name="__main__")
+    finally:
+        sys.path.remove(str(SNIPPETS))
+    return printed.getvalue()

@@ -1,8 +1,8 @@
 """The activation comes after the sum over channels, not once per channel."""
 
-import keras
 import numpy as np
 from conv_reference import correlate
+from tensorflow import keras
 
 rng = np.random.default_rng(3)
 x = rng.integers(-3, 4, size=(1, 5, 5, 3)).astype("float32")  # one 5x5 image, 3 channels
@@ -12,7 +12,7 @@ bias = np.array([1.0], dtype="float32")
 layer = keras.layers.Conv2D(1, 3, activation="relu")
 layer.build(x.shape)
 layer.set_weights([kernel, bias])
-from_keras = keras.ops.convert_to_numpy(layer(x))[0, :, :, 0]
+from_keras = np.asarray(layer(x))[0, :, :, 0]
 
 
 # Each channel correlated with its own slice of the filter, before any activation.

@@ -1,7 +1,7 @@
 """Each filter weighs every input channel separately: it can pick, drop or invert one."""
 
-import keras
 import numpy as np
+from tensorflow import keras
 
 image = np.zeros((1, 16, 16, 3), dtype="float32")  # (batch, height, width, channels)
 image[0, 2:7, 2:7, 0] = 1  # a red square
@@ -19,7 +19,7 @@ kernel = np.array(list(weights.values()), dtype="float32").T.reshape(1, 1, 3, 4)
 layer = keras.layers.Conv2D(filters=4, kernel_size=1)
 layer.build(image.shape)
 layer.set_weights([kernel, np.zeros(4)])
-output = keras.ops.convert_to_numpy(layer(image))[0]  # (16, 16, 4)
+output = np.asarray(layer(image))[0]  # (16, 16, 4)
 
 print(f"{'filter':<16}{'weights (R, G, B)':<22}{'red square':>11}{'blue square':>13}")
 for f, (name, w) in enumerate(weights.items()):

@@ -1,12 +1,12 @@
 """Where the input-channel axis goes: one response per (input channel, filter), then a sum."""
 
-import keras
 import numpy as np
+from tensorflow import keras
 
 keras.utils.set_random_seed(0)
 x = np.random.default_rng(0).uniform(size=(1, 8, 8, 3)).astype("float32")  # 3 channels
 layer = keras.layers.Conv2D(filters=4, kernel_size=3, bias_initializer="random_normal")
-y = keras.ops.convert_to_numpy(layer(x))
+y = np.asarray(layer(x))
 kernel, bias = layer.get_weights()
 print("kernel:", kernel.shape, " output:", y.shape)
 
@@ -16,7 +16,7 @@ for c in range(3):
     one_channel = keras.layers.Conv2D(filters=4, kernel_size=3, use_bias=False)
     one_channel.build((None, 8, 8, 1))
     one_channel.set_weights([kernel[:, :, c : c + 1, :]])  # (3, 3, 1, 4): slices of channel c
-    responses.append(keras.ops.convert_to_numpy(one_channel(x[..., c : c + 1])))
+    responses.append(np.asarray(one_channel(x[..., c : c + 1])))
 responses = np.stack(responses, axis=-2)
 print("responses:", responses.shape, " (batch, height, width, in_channels, filters)")
 

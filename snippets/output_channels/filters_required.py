@@ -1,5 +1,5 @@
 """Conv2D has no default number of filters: leave `filters` out and Keras refuses."""
 
-import keras
+from tensorflow import keras
 
 layer = keras.layers.Conv2D(kernel_size=3)

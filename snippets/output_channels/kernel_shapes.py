@@ -1,7 +1,7 @@
 """Kernel, bias and output shapes of Conv2D for several input channels and filters."""
 
-import keras
 import numpy as np
+from tensorflow import keras
 
 print(f"{'input':<18}{'filters':>7}  {'kernel':<16}{'bias':<7}output")
 for in_channels, filters in [(1, 1), (1, 32), (3, 16), (16, 32), (32, 32), (32, 64)]:

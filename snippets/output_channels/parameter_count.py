@@ -1,7 +1,8 @@
 """Conv2D parameters: kh * kw * in_channels * filters weights, plus one bias per filter."""
 
-import keras
-from keras import layers
+from tensorflow import keras
+
+layers = keras.layers
 
 model = keras.Sequential(
     [

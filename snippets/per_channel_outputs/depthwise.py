@@ -1,8 +1,8 @@
 """DepthwiseConv2D(depth_multiplier=K): C * K outputs, but every channel has its own K kernels."""
 
-import keras
 import numpy as np
 from reference import per_channel_loop
+from tensorflow import keras
 
 C, K = 4, 4
 rng = np.random.default_rng(0)
@@ -13,10 +13,10 @@ bias = rng.integers(-2, 3, size=C * K).astype("float32")
 layer = keras.layers.DepthwiseConv2D(kernel_size=3, depth_multiplier=K)
 layer.build(x.shape)
 layer.set_weights([kernel, bias])
-y = keras.ops.convert_to_numpy(layer(x))
+y = np.asarray(layer(x))
 
-print("kernel shape:", tuple(layer.kernel.shape), " (kh, kw, C, K)")
-print("bias shape:  ", tuple(layer.bias.shape))
+print("kernel shape:", layer.get_weights()[0].shape, " (kh, kw, C, K)")
+print("bias shape:  ", layer.get_weights()[1].shape)
 print("output shape:", y.shape)
 print("parameters:  ", layer.count_params(), "= 3*3*C*K + C*K =", 3 * 3 * C * K + C * K)
 

@@ -1,8 +1,8 @@
 """Conv2D(filters=C * K, groups=C) is DepthwiseConv2D(depth_multiplier=K), reshaped."""
 
-import keras
 import numpy as np
 from reference import per_channel_loop
+from tensorflow import keras
 
 C, K = 4, 4
 rng = np.random.default_rng(0)
@@ -16,15 +16,17 @@ depthwise.set_weights([kernel, bias])
 
 grouped = keras.layers.Conv2D(filters=C * K, kernel_size=3, groups=C)
 grouped.build(x.shape)
-print("depthwise kernel:", tuple(depthwise.kernel.shape), " parameters:", depthwise.count_params())
-print("grouped kernel:  ", tuple(grouped.kernel.shape), " parameters:", grouped.count_params())
+print(
+    "depthwise kernel:", depthwise.get_weights()[0].shape, " parameters:", depthwise.count_params()
+)
+print("grouped kernel:  ", grouped.get_weights()[0].shape, " parameters:", grouped.count_params())
 
 # Group c sees only input channel c and owns filters c * K .. c * K + K - 1: the same
 # channel-major order as the depthwise kernel, so a reshape copies the weights over.
 grouped.set_weights([kernel.reshape(3, 3, 1, C * K), bias])
 
-y_grouped = keras.ops.convert_to_numpy(grouped(x))
-y_depthwise = keras.ops.convert_to_numpy(depthwise(x))
+y_grouped = np.asarray(grouped(x))
+y_depthwise = np.asarray(depthwise(x))
 print("output shapes:", y_grouped.shape, y_depthwise.shape)
 print("max |grouped - depthwise|:", np.abs(y_grouped - y_depthwise).max())
 

@@ -11,3 +11,10 @@ model = keras.Sequential(
     ]
 )
 model.summary()
+
+# For contrast: DepthwiseConv2D in the second place, a kernel set per channel.
+depthwise = keras.layers.DepthwiseConv2D(3, depth_multiplier=4)
+depthwise.build((None, 26, 26, 4))
+print("DepthwiseConv2D(3, depth_multiplier=4) on (None, 26, 26, 4):")
+print("  output", depthwise.compute_output_shape((None, 26, 26, 4)), end=", ")
+print(depthwise.count_params(), "parameters")

@@ -1,7 +1,9 @@
 """Every output shape and parameter count of the thread's model, derived by hand."""
 
 from forum_model import model  # the model of the snippet above
-from keras import layers
+from tensorflow import keras
+
+layers = keras.layers
 
 shape = (150, 150, 3)  # what the first layer receives: height, width, channels
 total, agree = 0, True

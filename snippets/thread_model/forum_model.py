@@ -1,7 +1,8 @@
 """The thread's model: three Conv2D + MaxPooling2D blocks on 150x150 RGB images, then Dense."""
 
-import keras
-from keras import layers
+from tensorflow import keras
+
+layers = keras.layers
 
 model = keras.Sequential(
     [
