@@ -12,22 +12,42 @@
     Conv2D: {
       key: "conv2d",
       fields: ["filters", "kernel_size", "strides", "padding", "groups", "use_bias"],
-      start: { filters: 16, kernel_size: [3, 3], strides: [1, 1], padding: "valid", groups: 1, use_bias: true },
+      start: {
+        filters: 16,
+        kernel_size: [3, 3],
+        strides: [1, 1],
+        padding: "valid",
+        groups: 1,
+        use_bias: true,
+      },
     },
     DepthwiseConv2D: {
       key: "depthwise",
       fields: ["kernel_size", "strides", "padding", "depth_multiplier", "use_bias"],
-      start: { kernel_size: [3, 3], strides: [1, 1], padding: "valid", depth_multiplier: 1, use_bias: true },
+      start: {
+        kernel_size: [3, 3],
+        strides: [1, 1],
+        padding: "valid",
+        depth_multiplier: 1,
+        use_bias: true,
+      },
     },
     SeparableConv2D: {
       key: "separable",
       fields: ["filters", "kernel_size", "strides", "padding", "depth_multiplier", "use_bias"],
-      start: { filters: 16, kernel_size: [3, 3], strides: [1, 1], padding: "valid", depth_multiplier: 1, use_bias: true },
+      start: {
+        filters: 16,
+        kernel_size: [3, 3],
+        strides: [1, 1],
+        padding: "valid",
+        depth_multiplier: 1,
+        use_bias: true,
+      },
     },
     SharedKernelConv2D: {
       key: "shared",
-      fields: ["filters", "kernel_size", "strides", "padding", "use_bias"],
-      start: { filters: 4, kernel_size: [3, 3], strides: [1, 1], padding: "valid", use_bias: true },
+      fields: ["filters", "kernel_size", "strides", "padding"],
+      start: { filters: 4, kernel_size: [3, 3], strides: [1, 1], padding: "valid" },
     },
     MaxPooling2D: {
       key: "maxpool",
@@ -68,12 +88,20 @@
   const isCount = (value) => Number.isInteger(value) && value >= 1;
   // Keras names a layer after its class: snake case, as keras.src.utils.naming does it.
   const snake = (type) =>
-    type.replace(/(.)([A-Z][a-z]+)/g, "$1_$2").replace(/([a-z])([A-Z])/g, "$1_$2").toLowerCase();
+    type
+      .replace(/(.)([A-Z][a-z]+)/g, "$1_$2")
+      .replace(/([a-z])([A-Z])/g, "$1_$2")
+      .toLowerCase();
 
   /* ---------- the model in the address ---------- */
 
   function pairText(pair) {
     return pair[0] === pair[1] ? `${pair[0]}` : `${pair[0]}x${pair[1]}`;
+  }
+
+  /** A field's value that the address leaves out; pooling steps by its pool size unless told. */
+  function plain(layer, name) {
+    return name === "strides" && "pool_size" in layer ? null : FIELDS[name].plain;
   }
 
   /** The query string (without "?") that encodes `spec`. */
@@ -88,7 +116,7 @@
           if (value === false) tokens.push("nobias");
         } else if (field.kind === "choice") {
           if (value !== field.plain) tokens.push(value);
-        } else if (value !== null && JSON.stringify(value) !== JSON.stringify(field.plain)) {
+        } else if (value !== null && JSON.stringify(value) !== JSON.stringify(plain(layer, name))) {
           tokens.push(field.token + (field.kind === "pair" ? pairText(value) : value));
         }
       }
@@ -104,7 +132,9 @@
     const unread = [];
     const byKey = Object.fromEntries(Object.entries(TYPES).map(([type, info]) => [info.key, type]));
     const byToken = Object.fromEntries(
-      Object.entries(FIELDS).filter(([, field]) => field.token).map(([name, field]) => [field.token, name])
+      Object.entries(FIELDS)
+        .filter(([, field]) => field.token)
+        .map(([name, field]) => [field.token, name]),
     );
     for (const part of query.replace(/^\?/, "").split("&").filter(Boolean)) {
       const [key, value = ""] = part.split("=");
@@ -145,7 +175,10 @@
       return { value, text: step === 1 ? `${length} (same)` : `⌈${length} / ${step}⌉ = ${value}` };
     }
     const value = Math.floor((length - size) / step) + 1;
-    const text = step === 1 ? `${length} − ${size} + 1 = ${value}` : `⌊(${length} − ${size}) / ${step}⌋ + 1 = ${value}`;
+    const text =
+      step === 1
+        ? `${length} − ${size} + 1 = ${value}`
+        : `⌊(${length} − ${size}) / ${step}⌋ + 1 = ${value}`;
     return { value, text };
   }
 
@@ -154,7 +187,9 @@
     const rows = slide(shape[0], size[0], strides[0], padding);
     const cols = slide(shape[1], size[1], strides[1], padding);
     const lines =
-      rows.text === cols.text ? [`height, width: ${rows.text}`] : [`height: ${rows.text}`, `width: ${cols.text}`];
+      rows.text === cols.text
+        ? [`height, width: ${rows.text}`]
+        : [`height: ${rows.text}`, `width: ${cols.text}`];
     if (rows.value < 1 || cols.value < 1) {
       return {
         error: {
@@ -179,7 +214,9 @@
       const field = FIELDS[name];
       const value = layer[name];
       const bad =
-        field.kind === "int" ? !isCount(value) : field.kind === "pair" && value !== null && !value.every(isCount);
+        field.kind === "int"
+          ? !isCount(value)
+          : field.kind === "pair" && value !== null && !value.every(isCount);
       if (bad) return problem("entry", `Enter a whole number from 1 upward for ${field.label}.`);
     }
     return null;
@@ -191,7 +228,7 @@
       "ndim",
       `Keras raises ValueError: ${type} expects a 4-D input (batch, height, width, channels), ` +
         `but its input ${shapeText(shape)} is ${shape.length + 1}-D. Move the layer before ` +
-        `Flatten or GlobalAveragePooling2D, or remove those.`
+        `Flatten or GlobalAveragePooling2D, or remove those.`,
     );
   }
 
@@ -222,7 +259,7 @@
         return problem(
           "groups-filters",
           `Keras raises ValueError when the layer is created: filters (${layer.filters}) must be ` +
-            `a multiple of groups (${layer.groups}).`
+            `a multiple of groups (${layer.groups}).`,
         );
       }
       const image = needsImage(shape, "Conv2D");
@@ -233,7 +270,7 @@
         return problem(
           "groups-channels",
           `Keras raises ValueError: the ${c} input channels cannot be split into ${g} equal ` +
-            `groups; groups must divide the number of input channels.`
+            `groups; groups must divide the number of input channels.`,
         );
       }
       const perGroup = c / g;
@@ -245,7 +282,7 @@
         product([kh, kw, perGroup, f]) + bias(layer, f),
         `${kh}·${kw}·${slices}·${f}${biasText(layer, f)}`,
         product([f, kh, kw, perGroup]),
-        `${f} filters · ${kh}·${kw}·${slices}`
+        `${f} filters · ${kh}·${kw}·${slices}`,
       );
     },
     DepthwiseConv2D(shape, layer) {
@@ -260,7 +297,7 @@
         product([kh, kw, c, m]) + bias(layer, c * m),
         `${kh}·${kw}·${c}·${m}${biasText(layer, c * m)}`,
         product([c, m, kh, kw]),
-        `${c}·${m} maps · ${kh}·${kw}`
+        `${c}·${m} maps · ${kh}·${kw}`,
       );
     },
     SeparableConv2D(shape, layer) {
@@ -275,7 +312,7 @@
         product([kh, kw, c, m]) + product([c, m, f]) + bias(layer, f),
         `${kh}·${kw}·${c}·${m} + ${c}·${m}·${f}${biasText(layer, f)}`,
         product([c, m, kh, kw]) + product([c, m, f]),
-        `(${c}·${m}·${kh}·${kw} + ${c}·${m}·${f})`
+        `(${c}·${m}·${kh}·${kw} + ${c}·${m}·${f})`,
       );
     },
     SharedKernelConv2D(shape, layer) {
@@ -287,10 +324,10 @@
         shape,
         layer,
         c * f,
-        product([kh, kw, f]) + bias(layer, f),
-        `${kh}·${kw}·${f}${biasText(layer, f)}`,
+        product([kh, kw, f]) + big(f),
+        `${kh}·${kw}·${f} + ${f}`,
         product([c, f, kh, kw]),
-        `${c}·${f} maps · ${kh}·${kw}`
+        `${c}·${f} maps · ${kh}·${kw}`,
       );
     },
     MaxPooling2D: pooling,
@@ -311,7 +348,10 @@
         shape: [shape[2]],
         params: 0n,
         macs: 0n,
-        lines: [`one average per channel over ${shape[0]}·${shape[1]} cells`, "no weights, no multiply-adds"],
+        lines: [
+          `one average per channel over ${shape[0]}·${shape[1]} cells`,
+          "no weights, no multiply-adds",
+        ],
       };
     },
     Dense(shape, layer) {
@@ -378,7 +418,8 @@
     for (const [key, value] of Object.entries(attributes)) {
       if (key === "class") node.className = value;
       else if (key.startsWith("on")) node.addEventListener(key.slice(2), value);
-      else if (value !== false && value !== null) node.setAttribute(key, value === true ? "" : value);
+      else if (value !== false && value !== null)
+        node.setAttribute(key, value === true ? "" : value);
     }
     node.append(...children);
     return node;
@@ -402,7 +443,12 @@
   }
 
   function numberBox(label, value, change) {
-    return element("label", { class: "calc-field" }, element("span", {}, label), numberInput({}, value, change));
+    return element(
+      "label",
+      { class: "calc-field" },
+      element("span", {}, label),
+      numberInput({}, value, change),
+    );
   }
 
   function fieldControls(layer, name) {
@@ -419,13 +465,17 @@
         checked: layer[name],
         onchange: () => changed(box.checked),
       });
-      return [element("label", { class: "calc-field calc-check" }, box, element("span", {}, label))];
+      return [
+        element("label", { class: "calc-field calc-check" }, box, element("span", {}, label)),
+      ];
     }
     if (field.kind === "choice") {
       const select = element(
         "select",
         { onchange: () => changed(select.value) },
-        ...field.choices.map((choice) => element("option", { value: choice, selected: choice === layer[name] }, choice))
+        ...field.choices.map((choice) =>
+          element("option", { value: choice, selected: choice === layer[name] }, choice),
+        ),
       );
       return [element("label", { class: "calc-field" }, element("span", {}, label), select)];
     }
@@ -438,14 +488,24 @@
     };
     const values = layer[name] ?? [null, null];
     const boxes = ["height", "width"].map((axis, index) =>
-      numberInput({ "aria-label": `${label}, ${axis}`, placeholder: optional ? "pool" : false }, values[index], side(index))
+      numberInput(
+        { "aria-label": `${label}, ${axis}`, placeholder: optional ? "pool" : false },
+        values[index],
+        side(index),
+      ),
     );
     return [
       element(
         "span",
         { class: "calc-field", role: "group", "aria-label": label },
         element("span", { "aria-hidden": "true" }, label),
-        element("span", { class: "calc-pair" }, boxes[0], element("span", { "aria-hidden": "true" }, "×"), boxes[1])
+        element(
+          "span",
+          { class: "calc-pair" },
+          boxes[0],
+          element("span", { "aria-hidden": "true" }, "×"),
+          boxes[1],
+        ),
       ),
     ];
   }
@@ -473,13 +533,46 @@
         element(
           "span",
           { class: "calc-tools" },
-          element("button", { type: "button", "data-action": "up", "aria-label": `Move ${title} up`, disabled: index === 0, onclick: move(-1) }, "↑"),
-          element("button", { type: "button", "data-action": "down", "aria-label": `Move ${title} down`, disabled: index === count - 1, onclick: move(1) }, "↓"),
-          element("button", { type: "button", "data-action": "remove", "aria-label": `Remove ${title}`, onclick: remove }, "✕")
-        )
+          element(
+            "button",
+            {
+              type: "button",
+              "data-action": "up",
+              "aria-label": `Move ${title} up`,
+              disabled: index === 0,
+              onclick: move(-1),
+            },
+            "↑",
+          ),
+          element(
+            "button",
+            {
+              type: "button",
+              "data-action": "down",
+              "aria-label": `Move ${title} down`,
+              disabled: index === count - 1,
+              onclick: move(1),
+            },
+            "↓",
+          ),
+          element(
+            "button",
+            {
+              type: "button",
+              "data-action": "remove",
+              "aria-label": `Remove ${title}`,
+              onclick: remove,
+            },
+            "✕",
+          ),
+        ),
       ),
-      element("div", { class: "calc-fields" }, ...TYPES[layer.type].fields.flatMap((name) => fieldControls(layer, name))),
-      element("div", { class: "calc-result", "aria-live": "polite" })
+      element(
+        "div",
+        { class: "calc-fields" },
+        ...TYPES[layer.type].fields.flatMap((name) => fieldControls(layer, name)),
+      ),
+      element("div", { class: "calc-result", "aria-live": "polite" }),
     );
   }
 
@@ -493,9 +586,9 @@
         numberBox(name, spec.input[axis], (value) => {
           spec.input[axis] = value;
           update();
-        })
+        }),
       ),
-      element("p", { class: "calc-input-error" })
+      element("p", { class: "calc-input-error" }),
     );
   }
 
@@ -503,7 +596,7 @@
     const select = element(
       "select",
       { "aria-label": "Layer type to add" },
-      ...Object.keys(TYPES).map((type) => element("option", { value: type }, type))
+      ...Object.keys(TYPES).map((type) => element("option", { value: type }, type)),
     );
     const add = () => {
       spec.layers.push({ type: select.value, ...structuredClone(TYPES[select.value].start) });
@@ -514,7 +607,11 @@
       "div",
       { class: "calc-add" },
       element("label", {}, element("span", {}, "Add a layer "), select),
-      element("button", { type: "button", class: "md-button", onclick: add }, "Add")
+      element(
+        "button",
+        { type: "button", class: "md-button md-button--primary", onclick: add },
+        "Add",
+      ),
     );
   }
 
@@ -527,7 +624,7 @@
       adder(),
       element("h3", {}, "Summary"),
       summary,
-      element("p", { class: "calc-link" })
+      element("p", { class: "calc-link" }),
     );
     update();
     for (const target of targets) {
@@ -540,18 +637,32 @@
   }
 
   function resultLines(result) {
-    if (result.skipped) return [element("p", { class: "calc-skipped" }, "Not computed: a layer above fails.")];
-    if (result.error) return [element("p", { class: "calc-error", "data-kind": result.error.kind }, result.error.text)];
+    if (result.skipped)
+      return [element("p", { class: "calc-skipped" }, "Not computed: a layer above fails.")];
+    if (result.error)
+      return [
+        element("p", { class: "calc-error", "data-kind": result.error.kind }, result.error.text),
+      ];
     const lines = [
-      element("p", { class: "calc-shape" }, "output ", element("code", {}, shapeText(result.shape))),
-      element("ul", { class: "calc-formulas" }, ...result.lines.map((line) => element("li", {}, line))),
+      element(
+        "p",
+        { class: "calc-shape" },
+        "output ",
+        element("code", {}, shapeText(result.shape)),
+      ),
+      element(
+        "ul",
+        { class: "calc-formulas" },
+        ...result.lines.map((line) => element("li", {}, line)),
+      ),
     ];
     if (result.note) lines.push(element("p", { class: "calc-note" }, result.note));
     return lines;
   }
 
   function summaryTable(results) {
-    const valid = results.every((result) => !result.error && !result.skipped) && spec.input.every(isCount);
+    const valid =
+      results.every((result) => !result.error && !result.skipped) && spec.input.every(isCount);
     const cell = (result, key) => {
       if (result.skipped) return "–";
       if (result.error) return key === "shape" ? "error" : "–";
@@ -562,11 +673,22 @@
     return element(
       "table",
       { class: valid ? "calc-table" : "calc-table calc-invalid" },
-      element("thead", {}, element("tr", {}, ...head.map((text) => element("th", { scope: "col" }, text)))),
+      element(
+        "thead",
+        {},
+        element("tr", {}, ...head.map((text) => element("th", { scope: "col" }, text))),
+      ),
       element(
         "tbody",
         {},
-        element("tr", {}, element("td", {}, "input"), element("td", {}, spec.input.every(isCount) ? shapeText(spec.input) : "error"), element("td", {}, "0"), element("td", {}, "0")),
+        element(
+          "tr",
+          {},
+          element("td", {}, "input"),
+          element("td", {}, spec.input.every(isCount) ? shapeText(spec.input) : "error"),
+          element("td", {}, "0"),
+          element("td", {}, "0"),
+        ),
         ...results.map((result) =>
           element(
             "tr",
@@ -574,22 +696,34 @@
             element("td", {}, `${result.name} (${result.type})`),
             element("td", {}, cell(result, "shape")),
             element("td", {}, cell(result, "params")),
-            element("td", {}, cell(result, "macs"))
-          )
-        )
+            element("td", {}, cell(result, "macs")),
+          ),
+        ),
       ),
       element(
         "tfoot",
         {},
-        element("tr", {}, element("th", { scope: "row", colspan: 2 }, valid ? "Total" : "Total (the model does not build)"), element("td", { class: "calc-total-params" }, valid ? number(sum("params")) : "–"), element("td", { class: "calc-total-macs" }, valid ? number(sum("macs")) : "–"))
-      )
+        element(
+          "tr",
+          {},
+          element(
+            "th",
+            { scope: "row", colspan: 2 },
+            valid ? "Total" : "Total (the model does not build)",
+          ),
+          element("td", { class: "calc-total-params" }, valid ? number(sum("params")) : "–"),
+          element("td", { class: "calc-total-macs" }, valid ? number(sum("macs")) : "–"),
+        ),
+      ),
     );
   }
 
   function update() {
     const results = evaluate(spec);
     const entered = spec.input.every(isCount);
-    root.querySelector(".calc-input-error").textContent = entered ? "" : "Enter whole numbers from 1 upward.";
+    root.querySelector(".calc-input-error").textContent = entered
+      ? ""
+      : "Enter whole numbers from 1 upward.";
     root.querySelectorAll(".calc-layer").forEach((card, index) => {
       card.querySelector(".calc-result").replaceChildren(...resultLines(results[index]));
     });
@@ -597,8 +731,18 @@
     const query = `?${address(spec)}`;
     history.replaceState(null, "", query + location.hash);
     const link = root.querySelector(".calc-link");
-    link.replaceChildren("Link to this model: ", element("a", { href: query }, "copy this address"));
-    if (unread.length) link.append(element("span", { class: "calc-error" }, ` (not understood in the address: ${unread.join(", ")})`));
+    link.replaceChildren(
+      element("a", { href: query }, "Link to this model"),
+      " (the page's address holds it too)",
+    );
+    if (unread.length)
+      link.append(
+        element(
+          "span",
+          { class: "calc-error" },
+          ` (not understood in the address: ${unread.join(", ")})`,
+        ),
+      );
   }
 
   /** The summary as the page shows it: one object per layer, and the totals. */
@@ -630,5 +774,6 @@
   window.calculator = { load, read, address, parse };
   render();
   // The page's example models become links to their own address.
-  for (const link of document.querySelectorAll("a[data-model]")) link.href = `?${link.dataset.model}`;
+  for (const link of document.querySelectorAll("a[data-model]"))
+    link.href = `?${link.dataset.model}`;
 })();

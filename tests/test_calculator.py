@@ -1,0 +1,283 @@
+"""The calculator page against Keras: random stacks, the thread's model, keyboard, phone, dark.
+
+Random stacks are built with Keras in this process and entered into the page through its
+`window.calculator` API; a few edits go through real clicks and keys. A failure names the
+seed: `CALCULATOR_SEED=N pytest tests/test_calculator.py` replays it.
+"""
+
+# The browser fixtures come from test_browser; as test parameters they shadow the imports.
+# ruff: noqa: F811
+
+from __future__ import annotations
+
+import os
+import random
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright import sync_api
+
+from calculator_models import Spec, Stacks, Verdict, judge
+from site_pages import html_path, shown_snippets
+from test_browser import (  # noqa: F401 (fixtures)
+    DESKTOP,
+    MOBILE,
+    SCREENSHOTS,
+    Offline,
+    base_url,
+    browser,
+    context,
+    offline,
+    visit,
+)
+
+pytestmark = [pytest.mark.site, pytest.mark.browser]
+
+SEED = int(os.environ.get("CALCULATOR_SEED") or random.SystemRandom().randrange(2**32))
+VALID, INVALID = 300, 50
+CONTROLS = "#calculator input, #calculator select, #calculator button:not([disabled])"
+# What the page's prose says each example ends with: its last layer's output channels.
+EXAMPLE_CHANNELS = {
+    "4 filters on 4 channels": 4,
+    "DepthwiseConv2D with depth_multiplier=4": 16,
+    "Conv2D with groups=4": 16,
+    "SharedKernelConv2D": 16,
+    "1 channel, then 4 kernels, then 4 kernels again": 16,
+}
+READ_ALL = """specs => specs.map(spec => {
+    calculator.load(spec);
+    const shown = calculator.read();
+    return { ...shown, reparsed: calculator.parse(shown.address).spec };
+})"""
+CONTRAST = """element => {
+    const rgba = text => {
+        const [r, g, b, a = 1] = text.match(/[\\d.]+/g).map(Number);
+        return [r, g, b, a];
+    };
+    let back = element;
+    while (back && rgba(getComputedStyle(back).backgroundColor)[3] === 0) back = back.parentElement;
+    const ground = back ? rgba(getComputedStyle(back).backgroundColor) : [255, 255, 255, 1];
+    const ink = rgba(getComputedStyle(element).color);
+    const seen = ink.slice(0, 3).map((value, i) => ink[3] * value + (1 - ink[3]) * ground[i]);
+    const luminance = rgb => rgb.map(value => value / 255)
+        .map(c => (c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4))
+        .reduce((total, c, index) => total + c * [0.2126, 0.7152, 0.0722][index], 0);
+    const [light, dark] = [luminance(seen), luminance(ground.slice(0, 3))].sort((a, b) => b - a);
+    return (light + 0.05) / (dark + 0.05);
+}"""
+
+
+def watch(page: sync_api.Page) -> list[str]:
+    """Console errors and uncaught exceptions of `page`, as they happen."""
+    problems: list[str] = []
+    page.on(
+        "console",
+        lambda message: (
+            problems.append(f"console: {message.text}") if message.type == "error" else None
+        ),
+    )
+    page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
+    return problems
+
+
+@pytest.fixture
+def page(context: sync_api.BrowserContext, offline: Offline) -> Iterator[sync_api.Page]:
+    """A desktop page that must see no console error and send nothing off 127.0.0.1."""
+    page = context.new_page()
+    page.set_viewport_size(DESKTOP)
+    problems = watch(page)
+    yield page
+    page.close()
+    assert not problems, "\n".join(problems)
+    assert not offline.leaving(), offline.leaving()
+
+
+def shown_rows(shown: dict[str, Any]) -> list[tuple[str, int, int]]:
+    """The page's rows as (shape, parameters, multiply-adds)."""
+    return [
+        (row["shape"], int(row["params"].replace(",", "")), int(row["macs"].replace(",", "")))
+        for row in shown["rows"]
+        if row["verdict"] == "ok"
+    ]
+
+
+def disagreements(spec: Spec, verdict: Verdict, shown: dict[str, Any]) -> list[str]:
+    """How the page's summary of `spec` differs from what Keras did with it."""
+    found = []
+    expected = [(row.shape, row.params, row.macs) for row in verdict.rows]
+    if shown_rows(shown) != expected:
+        found.append(f"rows {shown_rows(shown)} != Keras {expected}")
+    verdicts = [row["verdict"] for row in shown["rows"]]
+    errors = [error and error["kind"] for error in shown["errors"]]
+    if verdict.failed_at is None:
+        totals = (sum(row.params for row in verdict.rows), sum(row.macs for row in verdict.rows))
+        if (shown["params"], shown["macs"]) != tuple(f"{total:,}" for total in totals):
+            found.append(f"totals {shown['params']}, {shown['macs']} != Keras {totals}")
+        if set(verdicts) != {"ok"} and spec["layers"]:
+            found.append(f"page refuses a model Keras builds: {verdicts}")
+    else:
+        at = verdict.failed_at
+        after = len(spec["layers"]) - at - 1
+        if verdicts[at:] != ["error"] + ["skipped"] * after or errors[at] != verdict.kind:
+            found.append(f"Keras refuses layer {at} ({verdict.kind}): page {verdicts}, {errors}")
+            found.append(f"Keras: {verdict.message}")
+    if shown["reparsed"] != spec:
+        found.append(f"the address {shown['address']} reads back as {shown['reparsed']}")
+    return found
+
+
+def test_random_stacks_agree_with_keras(page: sync_api.Page, base_url: str):
+    print(f"CALCULATOR_SEED={SEED}")
+    stacks = Stacks(SEED)
+    specs = [stacks.valid()[0] for _ in range(VALID)] + [stacks.invalid() for _ in range(INVALID)]
+    verdicts = [judge(spec) for spec in specs]
+    built = sum(verdict.failed_at is None for verdict in verdicts)
+    assert (built, len(specs) - built) == (VALID, INVALID), f"seed {SEED}"
+    visit(page, base_url + "calculator/")
+    shown = page.evaluate(READ_ALL, specs)
+    problems = [
+        f"{spec}\n  " + "\n  ".join(found)
+        for spec, verdict, result in zip(specs, verdicts, shown, strict=True)
+        if (found := disagreements(spec, verdict, result))
+    ]
+    assert not problems, f"CALCULATOR_SEED={SEED}: {len(problems)} stacks differ\n" + "\n".join(
+        problems[:5]
+    )
+
+
+def test_the_thread_model_matches_the_thread_page(
+    built_site: Path, page: sync_api.Page, base_url: str
+):
+    shown = shown_snippets(html_path(built_site, "docs/thread-model.md").read_text())
+    summary = shown["snippets/thread_model/forum_model.py"].stdout
+    rows = [
+        [cell.strip() for cell in line.strip("│").split("│")]
+        for line in summary.splitlines()
+        if line.startswith("│")
+    ]
+    total = re.search(r"Total params: ([\d,]+)", summary)
+    assert rows and total
+    visit(page, base_url + "calculator/")  # no model in the address: the thread's
+    calculator = page.evaluate("calculator.read()")
+    assert [[row["layer"], row["shape"], row["params"]] for row in calculator["rows"]] == rows
+    assert calculator["params"] == total[1]
+
+
+def test_the_examples_are_what_keras_builds(page: sync_api.Page, base_url: str):
+    visit(page, base_url + "calculator/")
+    links = page.eval_on_selector_all(
+        "a[data-model]", "links => links.map(link => [link.textContent, link.href])"
+    )
+    assert len(links) > len(EXAMPLE_CHANNELS)
+    for text, href in links:
+        visit(page, href)
+        spec = page.evaluate("calculator.parse(location.search).spec")
+        verdict = judge(spec)
+        shown = page.evaluate("calculator.read()")
+        assert verdict.failed_at is None, text
+        assert shown_rows(shown) == [(row.shape, row.params, row.macs) for row in verdict.rows]
+        name = " ".join(text.split())
+        if name in EXAMPLE_CHANNELS:
+            assert verdict.rows[-1].shape.endswith(f", {EXAMPLE_CHANNELS[name]})"), name
+
+
+def tab_to(page: sync_api.Page, selector: str, limit: int = 400) -> None:
+    """Press Tab until the focused element matches `selector`."""
+    for _ in range(limit):
+        if page.evaluate("s => document.activeElement.matches(s)", selector):
+            return
+        page.keyboard.press("Tab")
+    pytest.fail(f"Tab never reached {selector}")
+
+
+def test_editing_with_keys_and_clicks(page: sync_api.Page, base_url: str):
+    visit(page, base_url + "calculator/")
+    spec = page.evaluate("calculator.parse(location.search).spec")
+    # Keys only: add a Dense layer of 10 units without a bias.
+    tab_to(page, ".calc-add select")
+    page.keyboard.type("Dense", delay=30)  # the closed select's type-ahead
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
+    page.keyboard.press("ControlOrMeta+a")
+    page.keyboard.type("10")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Space")
+    spec["layers"].append({"type": "Dense", "units": 10, "use_bias": False})
+    # Clicks: remove the first pooling layer, move the third layer up, pad the first.
+    cards = page.locator(".calc-layer")
+    cards.nth(1).get_by_role("button", name="Remove").click()
+    del spec["layers"][1]
+    cards.nth(2).get_by_role("button", name="up").click()
+    spec["layers"][1], spec["layers"][2] = spec["layers"][2], spec["layers"][1]
+    cards.nth(0).locator("select").select_option("same")
+    spec["layers"][0]["padding"] = "same"
+    cards.nth(0).get_by_label("filters").fill("7")
+    spec["layers"][0]["filters"] = 7
+
+    verdict = judge(spec)
+    shown = page.evaluate("calculator.read()")
+    assert page.evaluate("calculator.parse(location.search).spec") == spec
+    assert shown_rows(shown) == [(row.shape, row.params, row.macs) for row in verdict.rows]
+    assert shown["params"] == f"{sum(row.params for row in verdict.rows):,}"
+    visit(page, page.url)  # the address alone brings the same model back
+    assert page.evaluate("calculator.read()") == shown
+
+
+def test_every_control_is_reachable_by_keyboard(page: sync_api.Page, base_url: str):
+    visit(page, base_url + "calculator/?input=8x8x3&maxpool=p3,s2,same&dense=u4&flatten&gap")
+    controls = page.locator(CONTROLS).count()
+    reached, unmarked = set(), []
+    for _ in range(controls + 200):
+        page.keyboard.press("Tab")
+        focused = page.evaluate(
+            """s => { const e = document.activeElement; const style = getComputedStyle(e);
+                return [e.matches(s) ? [...document.querySelectorAll(s)].indexOf(e) : -1,
+                        style.outlineStyle !== "none" || style.boxShadow !== "none"]; }""",
+            CONTROLS,
+        )
+        if focused[0] >= 0:
+            reached.add(focused[0])
+            if not focused[1]:
+                unmarked.append(focused[0])
+    assert reached == set(range(controls))
+    assert not unmarked, "controls without a visible focus mark"
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("viewport", [MOBILE, DESKTOP], ids=["mobile", "desktop"])
+def test_layout_on_a_phone_and_in_dark_mode(
+    browser: sync_api.Browser,
+    base_url: str,
+    offline: Offline,
+    scheme: str,
+    viewport: dict[str, int],
+):
+    themed = browser.new_context(viewport=viewport, color_scheme=scheme)
+    themed.route("**/*", offline.route)
+    page = themed.new_page()
+    problems = watch(page)
+    # A Dense layer on an image (a note) and a convolution after Flatten (an error).
+    visit(
+        page, base_url + "calculator/?input=8x8x3&maxpool=p3,s2,same&dense=u4&flatten&conv2d=f2,k3"
+    )
+    expected = "slate" if scheme == "dark" else "default"
+    assert page.locator("body").get_attribute("data-md-color-scheme") == expected
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    name = f"calculator-{'mobile' if viewport == MOBILE else 'desktop'}-{scheme}.png"
+    page.screenshot(path=SCREENSHOTS / name, full_page=True)
+    width = viewport["width"]
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    outside = page.eval_on_selector_all(
+        CONTROLS,
+        f"""controls => controls.map(c => c.getBoundingClientRect())
+            .filter(r => r.left < 0 || r.right > {width}).length""",
+    )
+    assert outside == 0
+    for selector in (".calc-error", ".calc-note", ".calc-formulas li", "#calculator input"):
+        contrast = page.locator(selector).first.evaluate(CONTRAST)
+        assert contrast >= 4.5, f"{selector}: contrast {contrast:.2f} in {scheme}"
+    themed.close()
+    assert not problems, "\n".join(problems)
