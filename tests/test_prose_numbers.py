@@ -1,0 +1,101 @@
+"""Every number in a page's prose appears in an output the page shows, or is one of a few
+listed below, each with the reason it needs no output (a definition, or a test's assertion).
+
+Quotes of the thread (blockquotes) and the "check yourself" answers (whose numbers
+`test_check_yourself_answers` asserts) are not prose claims of the page.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+from tensorflow import keras
+
+from site_pages import html_path, references
+
+NUMBER = re.compile(r"(?<![\w.])(?:\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)")  # not in float32
+PAGES = sorted({page for page, _ in references()})
+SMALL = {"0", "1", "2", "3", "4"}  # axis positions, "one", "two", ...: counting words
+ALLOWED = {
+    "docs/words-and-axes.md": {
+        "150": "the input size built in the snippet's code",
+        "32": "the thread's example, quoted just above",
+    },
+    "docs/channels-are-summed.md": {"32": "the thread's example, restated in the opening"},
+    "docs/per-channel-outputs.md": {
+        "16": "4 x 4, defined by the question; every output shape shows 16",
+        "8": "input size 8 x 8, set in the snippets' code",
+        "1000": "the channel-order weights, printed in the output as 1000",
+    },
+    "docs/output-size.md": {
+        "16": "the grid's bounds, set in check_grid.py's code",
+        "5": "the grid's bounds, set in check_grid.py's code",
+        "13": "the thread's example, run on the thread page",
+        "11": "the thread's example, run on the thread page",
+    },
+    "docs/thread-model.md": {
+        "28": "the thread's example input, set in thread_example.py's code",
+        "300": "the check-yourself question",
+    },
+    "docs/one-by-one.md": {"16": "Conv2D(16, 3): a layer named in the output"},
+}
+
+
+def numbers(text: str) -> set[str]:
+    return {token.replace(",", "") for token in NUMBER.findall(text)}
+
+
+def prose_and_outputs(html: str) -> tuple[str, str]:
+    article = BeautifulSoup(html, "html.parser").select_one("article")
+    assert article is not None
+    outputs = "\n".join(block.get_text() for block in article.select(".snippet-output pre"))
+    for noise in article.select(
+        "pre, .highlight, .snippet-provenance, .snippet-versions, .headerlink, figure, blockquote,"
+        " details, h1"
+    ):
+        noise.decompose()
+    return "\n".join(element.get_text(" ") for element in article.select("p, li, td")), outputs
+
+
+@pytest.mark.site
+@pytest.mark.parametrize("page", PAGES)
+def test_every_number_in_the_prose_is_in_an_output_on_the_page(built_site: Path, page: str):
+    prose, outputs = prose_and_outputs(html_path(built_site, page).read_text(encoding="utf-8"))
+    assert outputs, "a page that runs snippets shows their output"
+    unexplained = numbers(prose) - numbers(outputs) - SMALL - set(ALLOWED.get(page, {}))
+    assert unexplained == set()
+
+
+def params(layer, channels: int) -> int:
+    layer.build((None, 32, 32, channels))
+    return layer.count_params()
+
+
+def test_check_yourself_answers():
+    """The numbers the pages' "check yourself" answers give."""
+    conv = keras.layers.Conv2D(8, 5)
+    conv.build((None, 32, 32, 4))
+    assert conv.get_weights()[0].shape == (5, 5, 4, 8)  # words-and-axes
+    assert params(keras.layers.Conv2D(10, 1), 6) == 70  # one-by-one
+    assert params(keras.layers.Conv2D(64, 3), 32) == 18_496  # output-channels
+    assert params(keras.layers.DepthwiseConv2D(5, depth_multiplier=8), 3) == 624  # per-channel
+    assert 5 * 5 * 8 + 8 == 208  # per-channel: SharedKernelConv2D, tested in its claims
+    for padding, size in (("valid", 14), ("same", 16)):  # output-size
+        layer = keras.layers.Conv2D(8, 5, strides=2, padding=padding)
+        assert tuple(layer.compute_output_shape((None, 32, 32, 3))) == (None, size, size, 8)
+    model = keras.Sequential(  # thread-model: the thread's model on 300 x 300 images
+        [keras.Input((300, 300, 3))]
+        + [
+            layer
+            for filters in (16, 32, 64)
+            for layer in (keras.layers.Conv2D(filters, 3), keras.layers.MaxPooling2D(2, 2))
+        ]
+        + [keras.layers.Flatten(), keras.layers.Dense(512)]
+    )
+    sides = [layer.output.shape[1] for layer in model.layers[:6]]
+    assert sides == [298, 149, 147, 73, 71, 35]
+    assert model.layers[-1].input.shape[-1] == 78_400
+    assert model.layers[-1].count_params() == 40_141_312
