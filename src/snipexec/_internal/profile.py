@@ -93,12 +93,14 @@ def reset_state() -> None:
         sys.modules["numpy"].random.seed(SEED)
     if "tensorflow" in sys.modules:
         _forget_tracing_history()
-    if "keras" in sys.modules:  # layer names restart at conv2d; no slow garbage collection
-        sys.modules["keras"].backend.clear_session(free_memory=False)
-        sys.modules["keras"].utils.set_random_seed(SEED)
-    if "tf_keras" in sys.modules:
-        sys.modules["tf_keras"].backend.clear_session()
-        sys.modules["tf_keras"].utils.set_random_seed(SEED)
+    keras2 = sys.modules.get("tf_keras")
+    keras = sys.modules.get("keras")
+    if keras is not None and keras is not keras2:  # no slow garbage collection
+        keras.backend.clear_session(free_memory=False)  # layer names restart at conv2d
+        keras.utils.set_random_seed(SEED)
+    if keras2 is not None:
+        keras2.backend.clear_session()
+        keras2.utils.set_random_seed(SEED)
     if "matplotlib.pyplot" in sys.modules:
         sys.modules["matplotlib.pyplot"].close("all")
         sys.modules["matplotlib"].rc_file_defaults()
