@@ -1,4 +1,5 @@
-"""Each page's notebook: valid, downloadable, and re-running it gives the page's text output."""
+"""Each page's notebook: the page's prose around its snippets, valid, downloadable, and
+re-running it gives the page's text output."""
 
 import re
 from pathlib import Path
@@ -9,9 +10,15 @@ from bs4 import BeautifulSoup
 from nbclient import NotebookClient
 
 from site_pages import ROOT, html_path, references, shown_snippets
-from snipexec import SNIPPET_ENVIRONMENT, without_startup_lines
-
-pytestmark = pytest.mark.site
+from snipexec import SNIPPET_ENVIRONMENT, Failure, RunResult, without_startup_lines
+from snipexec._internal.bundles import without_local_imports
+from snipexec._internal.notebooks import (
+    NotebookSnippet,
+    PageText,
+    build_notebook,
+    plain_markdown,
+    split_prose,
+)
 
 PAGES = sorted({page for page, _ in references()})
 ANSI_ESCAPE = re.compile(r"\x1b\[[0-9;]*m")
@@ -40,21 +47,44 @@ def text_outputs(cell) -> tuple[str, str]:
     return stdout.replace(PREFIX, ""), without_startup_lines(stderr).replace(PREFIX, "")
 
 
+@pytest.mark.site
 @pytest.mark.parametrize("page", PAGES)
-def test_notebook_holds_the_page_snippets_and_outputs(built_site: Path, page: str):
+def test_notebook_holds_the_page_prose_snippets_and_outputs(built_site: Path, page: str):
     notebook = nbformat.read(notebook_path(built_site, page), as_version=4)
     nbformat.validate(notebook)
     refs = [ref for name, ref in references() if name == page]
     shown = shown_snippets(html_path(built_site, page).read_text())
     cells = snippet_cells(notebook)
     assert [cell.source for cell in cells] == [
-        (ROOT / ref.path).read_text().rstrip("\n") for ref in refs
+        without_local_imports(ROOT / ref.path, (ROOT / ref.path).read_text()).rstrip("\n")
+        for ref in refs
     ]
     for cell, ref in zip(cells, refs, strict=True):
         assert text_outputs(cell) == (shown[ref.path].stdout, shown[ref.path].stderr), ref.path
-    assert (built_site / "notebooks" / Path(page).stem / "index.html").is_file()
+    prose = [cell for cell in notebook.cells if cell.id.startswith("prose-")]
+    assert len(prose) >= len(refs) - 1
+    text = nbformat.writes(notebook)
+    for noise in ("%%writefile", "get_ipython", "```snippet", "!!! ", "??? ", f"{ROOT}/"):
+        assert noise not in text
 
 
+@pytest.mark.site
+@pytest.mark.parametrize("page", PAGES)
+def test_notebook_page_tells_itself_apart_and_loads_nothing_from_elsewhere(
+    built_site: Path, page: str
+):
+    html = (built_site / "notebooks" / Path(page).stem / "index.html").read_text()
+    soup = BeautifulSoup(html, "html.parser")
+    assert soup.title is not None and soup.title.get_text().startswith("Notebook: ")
+    assert not soup.select(".celltoolbar")  # no tag labels such as raises-exception
+    assert "mermaid" not in html and "mathjax" not in html.lower()
+    figures = soup.select(".jp-RenderedSVG img")
+    assert all(img["alt"] and "No description" not in img["alt"] for img in figures)
+    edit = soup.select_one('a[title="Edit this page"]')
+    assert edit is None or str(edit["href"]).endswith(Path(page).name)
+
+
+@pytest.mark.site
 @pytest.mark.parametrize("page", PAGES)
 def test_notebook_reruns_to_the_same_text_in_a_fresh_kernel(
     built_site: Path, page: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
@@ -80,6 +110,7 @@ def test_notebook_reruns_to_the_same_text_in_a_fresh_kernel(
             assert (errors, text_outputs(new)[1]) == ([], stderr), old.id
 
 
+@pytest.mark.site
 @pytest.mark.parametrize("page", PAGES)
 def test_notebook_page_download_button_fetches_the_notebook(built_site: Path, page: str):
     stem = Path(page).stem
@@ -89,3 +120,99 @@ def test_notebook_page_download_button_fetches_the_notebook(built_site: Path, pa
     target = built_site / "notebooks" / stem / str(button["href"])
     assert target.resolve() == notebook_path(built_site, page).resolve()
     nbformat.validate(nbformat.read(target, as_version=4))
+
+
+@pytest.mark.site
+def test_search_index_leaves_the_notebooks_out(built_site: Path):
+    index = (built_site / "search" / "search_index.json").read_text()
+    assert '"location":"notebooks/' not in index.replace(" ", "")
+
+
+# The builder on tiny pages, without a site.
+
+
+def result(stdout: str) -> RunResult:
+    return RunResult(stdout=stdout, stderr="")
+
+
+def test_helpers_become_one_cell_unless_a_snippet_above_ran_them():
+    helper = ("tools.py", "def double(x):\n    return 2 * x\n")
+    snippets = [
+        NotebookSnippet("a.py", "print(double(1))\n", (helper,), result("2\n")),
+        NotebookSnippet("b.py", "print(double(2))\n", (helper,), result("4\n")),
+        NotebookSnippet("c.py", "model = 1\n", (), result("")),
+        NotebookSnippet("d.py", "print(model)\n", (("c.py", "model = 1\n"),), result("1\n")),
+    ]
+    page = PageText("Title", "Intro.", "How to run.", ["Before.\n", "", "", "Between.\n", "End.\n"])
+    notebook = build_notebook(page, snippets)
+    assert [cell.id for cell in notebook.cells] == [
+        "title",
+        "how-to-run",
+        "prose-0",
+        "about-tools-0",
+        "module-tools-0",
+        "snippet-1",
+        "snippet-2",
+        "snippet-3",
+        "prose-3",
+        "snippet-4",
+        "prose-end",
+    ]
+    assert notebook.cells[4].source == "def double(x):\n    return 2 * x"
+
+
+def test_a_helper_comes_again_when_a_cell_rebound_its_names():
+    model = ("model.py", "model = 'the model'\n")
+    snippets = [
+        NotebookSnippet("a.py", "print(model)\n", (model,), result("the model\n")),
+        NotebookSnippet("b.py", "model = 'another'\n", (), result("")),
+        NotebookSnippet("c.py", "print(model)\n", (model,), result("the model\n")),
+    ]
+    notebook = build_notebook(PageText("T", "I", "H", ["", "", "", ""]), snippets)
+    modules = [cell.id for cell in notebook.cells if cell.id.startswith("module-")]
+    assert modules == ["module-model-0", "module-model-2"]
+
+
+def test_failing_snippet_keeps_its_tag_for_a_rerun():
+    failure = Failure("exception", "ValueError: no", "ValueError")
+    failed = RunResult(stdout="", stderr="Traceback\nValueError: no\n", failure=failure)
+    snippets = [NotebookSnippet("a.py", "raise ValueError('no')\n", (), failed)]
+    cell = build_notebook(PageText("T", "I", "H", ["", ""]), snippets).cells[-1]
+    assert cell.metadata["tags"] == ["raises-exception"]
+    assert cell.outputs[0].text == "Traceback\nValueError: no\n"
+
+
+def test_split_prose_cuts_at_the_blocks():
+    markdown = "# T\n\nintro\n```snippet\na.py\n```\nmiddle\n```snippet\nb.py\n```\nend\n"
+    assert split_prose(markdown, [(4, 6), (8, 10)]) == ["# T\n\nintro\n", "middle\n", "end\n"]
+
+
+def test_plain_markdown_turns_mkdocs_syntax_into_what_a_notebook_renders():
+    text = (
+        '!!! note "Read [this](other.md#a-b)"\n'
+        "\n"
+        "    Body with `code`.\n"
+        "\n"
+        "    ```python\n"
+        "    x = {1: 2}\n"
+        "    ```\n"
+        "\n"
+        "A heading { #custom .wide }\n"
+        "## The `groups` option\n"
+        "See [above](#top), [home](index.md), [a file](../snippets/a.py) and "
+        "[out](https://example.com/x).\n"
+    )
+    assert plain_markdown(text, "q/page.md", "https://site.test/docs/") == (
+        "> **Read [this](https://site.test/docs/q/other/#a-b)**\n"
+        ">\n"
+        "> Body with `code`.\n"
+        ">\n"
+        "> ```python\n"
+        "> x = {1: 2}\n"
+        "> ```\n"
+        "\n"
+        "A heading\n"
+        "## The groups option\n"
+        "See [above](https://site.test/docs/q/page/#top), [home](https://site.test/docs/q/), "
+        "[a file](https://site.test/docs/snippets/a.py) and [out](https://example.com/x).\n"
+    )

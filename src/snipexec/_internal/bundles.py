@@ -52,13 +52,18 @@ def make_bundle(snippet: Path, read: Reader = lambda path: path.read_text("utf-8
         futures.update(dict.fromkeys(module.futures))
         if path == snippet:
             docstring = module.docstring_text
-            parts.append(f"# {path.name}\n{module.body(keep_main=True)}")
+            parts.append(f"# {path.name}\n{module.body(keep_main=True, keep_head=False)}")
         else:
-            code = module.body(keep_main=False)
+            code = module.body(keep_main=False, keep_head=False)
             helpers.append((path.name, code))
             parts.append(f"{module.header}\n{code}")
     sections = [text for text in (docstring, "\n".join(futures), *parts) if text]
     return Bundle(tuple(helpers), "\n\n\n".join(s.strip("\n") for s in sections) + "\n")
+
+
+def without_local_imports(snippet: Path, source: str) -> str:
+    """`source` (the text of `snippet`) without the lines that import modules beside it."""
+    return _Module(snippet, source).body(keep_main=True, keep_head=True)
 
 
 def _dependency_order(snippet: Path, read: Reader) -> list[Path]:
@@ -131,16 +136,17 @@ class _Module:
     def futures(self) -> list[str]:
         return [ast.unparse(node) for node in self.tree.body if _is_future(node)]
 
-    def body(self, *, keep_main: bool) -> str:
-        """The code a bundle keeps of this file.
+    def body(self, *, keep_main: bool, keep_head: bool) -> str:
+        """This file without its local imports (an alias becomes an assignment).
 
-        Its docstring, `from __future__` lines and local imports go (an alias becomes an
-        assignment), and, unless `keep_main`, its `if __name__ == "__main__":` block.
+        Unless `keep_head`, its docstring and `from __future__` lines go too; unless
+        `keep_main`, its `if __name__ == "__main__":` block.
         """
         replaced: dict[int, tuple[int, list[str]]] = {}
+        head = [node for node in self.tree.body if node is self.docstring or _is_future(node)]
         for node in self.tree.body:
             end = node.end_lineno or node.lineno
-            if node is self.docstring or _is_future(node) or (not keep_main and _is_main(node)):
+            if (not keep_head and node in head) or (not keep_main and _is_main(node)):
                 replaced[node.lineno] = (end, [])
             elif _local_name(node, self.path) is not None:
                 assert isinstance(node, ast.ImportFrom)

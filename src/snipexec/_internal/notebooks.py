@@ -1,8 +1,13 @@
-"""A page's snippets as a Jupyter notebook, with the outputs of the build's own runs."""
+"""A page as a Jupyter notebook: its prose and snippets, with the outputs of the build's runs."""
 
 from __future__ import annotations
 
+import ast
+import posixpath
+import re
+import textwrap
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import nbformat
@@ -10,43 +15,71 @@ from nbformat import v4
 
 from .results import RunResult
 
-FRESH_SESSION = """\
-# Each example starts from a fresh Keras session, as it does on the site.
-import keras
-from IPython import get_ipython
 
-get_ipython().events.register("pre_run_cell", lambda info: keras.backend.clear_session())
-"""
+@dataclass(frozen=True)
+class NotebookSnippet:
+    """One snippet block of a page, as its notebook shows it.
 
-
-def build_notebook(
-    title: str,
-    intro: str,
-    modules: Sequence[Path],
-    snippets: Sequence[tuple[str, RunResult | None]],
-) -> nbformat.NotebookNode:
-    """Make a notebook: a title, the local `modules` written to disk, then one cell per snippet.
-
-    Args:
-        title: The page's title.
-        intro: A Markdown paragraph under the title.
-        modules: Files the snippets import from their own folder; each becomes a
-            `%%writefile` cell so the notebook runs anywhere.
-        snippets: Each snippet's code and the result shown on the page (`None` if not run).
+    Attributes:
+        name: The snippet's file name.
+        code: Its source without the lines that import its local modules.
+        helpers: The local modules it needs, in the order they run: file name, code.
+        result: The run the page shows first (`None` if it never ran).
     """
-    cells = [v4.new_markdown_cell(f"# {title}\n\n{intro}", id="title")]
-    cells.append(v4.new_code_cell(FRESH_SESSION, id="fresh-session"))
-    for module in modules:
-        source = f"%%writefile {module.name}\n{module.read_text(encoding='utf-8')}"
-        cells.append(v4.new_code_cell(source.rstrip("\n"), id=f"module-{module.stem}"))
-    for number, (code, result) in enumerate(snippets, start=1):
-        cell = v4.new_code_cell(code.rstrip("\n"), id=f"snippet-{number}")
-        if result is not None:
-            cell.execution_count = number
-            cell.outputs = _outputs(result)
-            if result.failure is not None:  # the page expects it: "run all" goes on
-                cell.metadata["tags"] = ["raises-exception"]
-        cells.append(cell)
+
+    name: str
+    code: str
+    helpers: tuple[tuple[str, str], ...]
+    result: RunResult | None
+
+
+@dataclass(frozen=True)
+class PageText:
+    """What a notebook says around its code.
+
+    Attributes:
+        title: The page's title.
+        intro: Under the title: which versions produced the outputs.
+        how_to_run: The one cell that says what a fresh kernel needs.
+        prose: The page's Markdown between its snippet blocks, one more than blocks.
+    """
+
+    title: str
+    intro: str
+    how_to_run: str
+    prose: Sequence[str]
+
+
+def build_notebook(page: PageText, snippets: Sequence[NotebookSnippet]) -> nbformat.NotebookNode:
+    """Make the notebook of a page: its prose as Markdown cells around one cell per snippet.
+
+    A local module a snippet imports becomes a cell of its own before the snippet's,
+    unless a snippet cell above already ran it; the snippet's cell drops its import.
+    """
+    cells = [v4.new_markdown_cell(f"# {page.title}\n\n{page.intro}", id="title")]
+    cells.append(v4.new_markdown_cell(page.how_to_run, id="how-to-run"))
+    names: dict[str, dict[str, str]] = {}  # module or snippet run so far -> the names it binds
+    stale: set[str] = set()  # those whose names a later cell bound again
+    for number, (before, snippet) in enumerate(zip(page.prose, snippets, strict=False)):
+        if before.strip():
+            cells.append(v4.new_markdown_cell(before.strip("\n"), id=f"prose-{number}"))
+        for name, code in snippet.helpers:
+            if name in names and name not in stale:
+                continue
+            stem = Path(name).stem
+            text = f"The next example imports `{name}`, a module beside it; here it is:"
+            if name in names:
+                text = f"A cell above bound names of `{name}` again; here it is once more:"
+            cells.append(v4.new_markdown_cell(text, id=f"about-{stem}-{number}"))
+            cells.append(v4.new_code_cell(code.rstrip("\n"), id=f"module-{stem}-{number}"))
+            stale |= _rebinding(names, _bound(code))
+            names[name], stale = _bound(code), stale - {name}
+        stale |= _rebinding(names, _bound(snippet.code))
+        names[snippet.name] = _bound(snippet.code)
+        stale.discard(snippet.name)
+        cells.append(_snippet_cell(snippet, number + 1))
+    if len(page.prose) > len(snippets) and page.prose[-1].strip():
+        cells.append(v4.new_markdown_cell(page.prose[-1].strip("\n"), id="prose-end"))
     notebook = v4.new_notebook(
         cells=cells,
         metadata={
@@ -56,6 +89,46 @@ def build_notebook(
     )
     nbformat.validate(notebook)
     return notebook
+
+
+def _bound(code: str) -> dict[str, str]:
+    """The names a cell's top-level statements bind, each with the statement binding it.
+
+    Imports are left out: importing a library again binds the same module.
+    """
+    try:
+        tree = ast.parse(code)
+    except SyntaxError:
+        return {}
+    found = {}
+    for statement in tree.body:
+        if isinstance(statement, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            found[statement.name] = ast.unparse(statement)
+            continue
+        for node in ast.walk(statement):
+            if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+                found[node.id] = ast.unparse(statement)
+    return found
+
+
+def _rebinding(names: dict[str, dict[str, str]], bound: dict[str, str]) -> set[str]:
+    """The files run so far that bound a name of `bound` otherwise."""
+    return {
+        name
+        for name, defined in names.items()
+        if any(defined[key] != statement for key, statement in bound.items() if key in defined)
+    }
+
+
+def _snippet_cell(snippet: NotebookSnippet, number: int) -> nbformat.NotebookNode:
+    cell = v4.new_code_cell(snippet.code.rstrip("\n"), id=f"snippet-{number}")
+    result = snippet.result
+    if result is not None:
+        cell.execution_count = number
+        cell.outputs = _outputs(result)
+        if result.failure is not None:  # the page expects it: a re-run goes on past it
+            cell.metadata["tags"] = ["raises-exception"]
+    return cell
 
 
 def _outputs(result: RunResult) -> list[nbformat.NotebookNode]:
@@ -69,6 +142,116 @@ def _outputs(result: RunResult) -> list[nbformat.NotebookNode]:
         for figure in result.figures
     ]
     return outputs
+
+
+def figure_alts(notebook: nbformat.NotebookNode) -> list[str]:
+    """The alt text of each figure of `notebook`, in order."""
+    return [
+        output.data.get("text/plain", "")
+        for cell in notebook.cells
+        if cell.cell_type == "code"
+        for output in cell.outputs
+        if "image/svg+xml" in output.get("data", {})
+    ]
+
+
+def split_prose(markdown: str, blocks: Sequence[tuple[int, int]]) -> list[str]:
+    """The page's Markdown around its blocks (1-based first and last lines), in order."""
+    lines = markdown.splitlines(keepends=True)
+    parts, start = [], 0
+    for first, last in blocks:
+        parts.append("".join(lines[start : first - 1]))
+        start = last
+    parts.append("".join(lines[start:]))
+    return parts
+
+
+_ADMONITION = re.compile(r'^(?:!!!|\?\?\?\+?) *(?P<kind>[\w-]+)(?: +"(?P<title>[^"]*)")? *$')
+_TAB = re.compile(r'^===\+? +"(?P<title>[^"]*)" *$')
+_FENCE = re.compile(r"^ *(`{3,}|~{3,})")
+_ATTRIBUTES = re.compile(
+    r"""\{:? *(?:[.#][\w-]+|[\w-]+=(?:"[^"]*"|'[^']*'|[^\s}]+))"""
+    r"""(?: +(?:[.#][\w-]+|[\w-]+=(?:"[^"]*"|'[^']*'|[^\s}]+)))* *\}"""
+)
+_LINK = re.compile(r"\]\((?P<target>[^)\s]+)(?P<rest>[^)]*)\)")
+
+
+def plain_markdown(text: str, page_uri: str, site_url: str) -> str:
+    """MkDocs Markdown as a notebook renders it.
+
+    Admonitions become block quotes under a bold title, content tabs a bold title over
+    their content, links to pages and files of the site absolute links under `site_url`;
+    attribute lists, and code marks in headings, go. Fenced code is left as it is.
+    """
+    lines = text.splitlines()
+    out: list[str] = []
+    index = 0
+    while index < len(lines):
+        line = lines[index]
+        fence = _FENCE.match(line)
+        if fence:
+            end = _closing(lines, index, fence[1])
+            out.extend(lines[index : end + 1])
+            index = end + 1
+            continue
+        block = _ADMONITION.match(line) or _TAB.match(line)
+        if block is None:
+            out.append(_inline(line, page_uri, site_url))
+            index += 1
+            continue
+        body_end = index + 1
+        while body_end < len(lines) and (
+            not lines[body_end].strip() or lines[body_end].startswith("    ")
+        ):
+            body_end += 1
+        body = plain_markdown(
+            textwrap.dedent("\n".join(lines[index + 1 : body_end])).strip("\n"), page_uri, site_url
+        )
+        title = block["title"] if block["title"] is not None else block["kind"].capitalize()
+        heading = [f"**{_inline(title, page_uri, site_url)}**", ""] if title else []
+        if block.re is _TAB:
+            out.extend([*heading, body, ""])
+        else:
+            out.extend([f"> {row}".rstrip() for row in [*heading, *body.splitlines()]] + [""])
+        index = body_end
+    return "\n".join(out) + "\n" * text.endswith("\n")
+
+
+def _closing(lines: list[str], start: int, fence: str) -> int:
+    """The line that closes the fence opened at `start` (the last line if none does)."""
+    for index in range(start + 1, len(lines)):
+        if lines[index].strip().startswith(fence[0] * len(fence)) and not lines[index].strip(
+            fence[0] + " "
+        ):
+            return index
+    return len(lines) - 1
+
+
+def _inline(line: str, page_uri: str, site_url: str) -> str:
+    line = _ATTRIBUTES.sub("", line).rstrip() if _ATTRIBUTES.search(line) else line
+    if re.match(r"#{1,6} ", line):  # mkdocs-jupyter's contents would link a code span's
+        line = line.replace("`", "")  # heading to an anchor that lacks the code
+    return _LINK.sub(lambda link: _absolute(link, page_uri, site_url), line)
+
+
+def _absolute(link: re.Match[str], page_uri: str, site_url: str) -> str:
+    """A link of the page made absolute under `site_url` (directory URLs)."""
+    target, rest = link["target"], link["rest"]
+    if re.match(r"^[a-z][a-z0-9+.-]*:", target) or target.startswith("/"):
+        return link[0]
+    path, _, anchor = target.partition("#")
+    path = (
+        posixpath.normpath(posixpath.join(posixpath.dirname(page_uri), path)) if path else page_uri
+    )
+    if path.endswith(".md"):
+        stem = path[: -len(".md")]
+        path = (
+            ""
+            if stem == "index"
+            else (stem[: -len("index")] if stem.endswith("/index") else f"{stem}/")
+        )
+    url = site_url.rstrip("/") + "/" + path + (f"#{anchor}" if anchor else "")
+    return f"]({url}{rest})"
 
 
 def write_if_changed(notebook: nbformat.NotebookNode, path: Path) -> None:

@@ -15,18 +15,35 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files
+from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page
+from pathspec.gitignore import GitIgnoreSpec
 
 from .bounds import Limits
+from .bundles import Bundle, BundleError, make_bundle, without_local_imports
 from .cache import Cache
 from .directives import DirectiveError, SnippetRef, find_snippets
-from .execution import Execution, Mode, Shard, SnippetError
-from .keys import local_imports
-from .notebooks import build_notebook, write_if_changed
+from .execution import Execution, Mode, Shard, SnippetError, relative_paths
+from .notebooks import (
+    NotebookSnippet,
+    PageText,
+    build_notebook,
+    figure_alts,
+    plain_markdown,
+    split_prose,
+    write_if_changed,
+)
 from .outputs import render_outputs
 from .pool import WorkerPool
 from .profile import DEFAULT_VARIANTS
-from .render import fenced, page_footer, provenance, replace_lines
+from .render import (
+    fenced,
+    notebook_page_html,
+    page_footer,
+    provenance,
+    replace_lines,
+    with_copy,
+)
 from .results import RunResult
 from .runner import WorkerError
 from .staging import StagedSite
@@ -90,6 +107,8 @@ class SnippetExecPlugin(BasePlugin[PluginConfig]):
         self.execution: Execution | None = None
         self.root = Path.cwd()
         self.staged: StagedSite | None = None
+        self.notebooks: dict[str, File] = {}  # notebook path -> the page it is made from
+        self.figure_alts: dict[str, list[str]] = {}  # notebook path -> its figures' alt text
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Remember whether this is a one-off build or a long-lived server."""
@@ -139,14 +158,14 @@ class SnippetExecPlugin(BasePlugin[PluginConfig]):
                 pages[file] = (page, refs)
         if self.execution.shard is not None:
             self._run_shard()
+        self.notebooks = {}
         for file, (page, refs) in pages.items():
-            for path in self._downloads(refs):
-                if files.get_file_from_path(path) is None:
-                    files.append(self._file(path, self.root, config))
+            for ref in refs:
+                if files.get_file_from_path(ref.path) is None:
+                    files.append(self._download(ref, page, config))
             if self.config.notebooks:
-                self._add_notebook(files, config, file, page, refs)
-        notebooks = self.root / (os.environ.get(CACHE_VARIABLE) or self.config.cache_dir)
-        return _snippet_pages_last(files, set(pages), notebooks)
+                self._add_notebook(files, config, file)
+        return _snippet_pages_last(files, set(pages), self._generated())
 
     def on_page_markdown(
         self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files
@@ -162,6 +181,7 @@ class SnippetExecPlugin(BasePlugin[PluginConfig]):
             results.extend(shown)
         if not refs:
             return markdown
+        markdown = self._copies_and_notebook(markdown, page, config)
         return markdown + self._footer(page.file, refs, results)
 
     def _block(self, ref: SnippetRef, page: str) -> tuple[str, list[RunResult]]:
@@ -210,35 +230,155 @@ class SnippetExecPlugin(BasePlugin[PluginConfig]):
         """Versions stamp, notebook link and downloads, with links relative to the page."""
         here = posixpath.dirname(file.src_uri)
         notebook = _notebook_uri(file) if self.config.notebooks else None
-        downloads = [(posixpath.basename(path), path) for path in self._downloads(refs)]
+        downloads = [
+            (posixpath.basename(path), path) for path in dict.fromkeys(r.path for r in refs)
+        ]
         return page_footer(
             provenance(results),
             notebook and posixpath.relpath(notebook, here),
             [(name, posixpath.relpath(path, here)) for name, path in downloads],
         )
 
-    def _downloads(self, refs: list[SnippetRef]) -> list[str]:
-        """The snippet files of a page and the modules they import, as root-relative paths."""
-        paths = dict.fromkeys(ref.path for ref in refs)
-        for ref in refs:
-            for module in sorted(local_imports(self.root / ref.path)):
-                paths[module.relative_to(self.root).as_posix()] = None
-        return list(paths)
+    def _bundle(self, ref: SnippetRef, page: str) -> Bundle:
+        """The snippet as one file with the local modules it imports, from this build's bytes."""
+        snapshot = self._guard(self._execution().snapshot, ref, page)
+        texts = {
+            self.root / path: code.decode("utf-8", errors="replace")
+            for path, code in [(snapshot.path, snapshot.code), *snapshot.modules]
+        }
+        try:
+            return make_bundle(self.root / ref.path, lambda path: texts[path])
+        except BundleError as error:
+            raise PluginError(f"{page}:{ref.line}: {error}") from None
 
-    def _add_notebook(
-        self, files: Files, config: MkDocsConfig, file: File, page: str, refs: list[SnippetRef]
+    def _download(self, ref: SnippetRef, page: str, config: MkDocsConfig) -> File:
+        """The snippet's file for the downloads, self-contained like its copy."""
+        bundle = self._bundle(ref, page)
+        if not bundle.helpers:
+            return self._file(ref.path, self.root, config)
+        return File.generated(config, ref.path, content=bundle.text)
+
+    def _add_notebook(self, files: Files, config: MkDocsConfig, page: File) -> None:
+        """Add the page's notebook to the site, out of the nav until `on_nav` places it.
+
+        The notebook is written when the page's snippets have run (`on_page_markdown`);
+        MkDocs reads it later, since the notebooks come last in `files`.
+        """
+        uri = _notebook_uri(page)
+        self.notebooks[uri] = page
+        files.append(self._file(uri, self._generated(), config))
+        # mkdocs-jupyter wraps the File and hides its own `inclusion`: mark it by path.
+        spec = GitIgnoreSpec.from_lines([f"/{uri}"])
+        config.not_in_nav = spec if config.not_in_nav is None else config.not_in_nav + spec
+
+    def _copies_and_notebook(self, markdown: str, page: Page, config: MkDocsConfig) -> str:
+        """Give each copy button the snippet's bundle, and write the page's notebook."""
+        name = self._page_name(page.file.abs_src_path)
+        refs = self._guard(find_snippets, page.markdown or "", name)
+        bundles = [self._bundle(ref, name) for ref in refs]
+        for ref, bundle in zip(refs, bundles, strict=True):
+            if bundle.helpers:
+                markdown = with_copy(markdown, ref.path, bundle.text, bundle.helpers)
+        if self.config.notebooks:
+            self._write_notebook(page, name, refs, bundles, config)
+        return markdown
+
+    def _write_notebook(
+        self,
+        page: Page,
+        name: str,
+        refs: list[SnippetRef],
+        bundles: list[Bundle],
+        config: MkDocsConfig,
     ) -> None:
-        """Write the page's notebook from its snippets' results and add it to the site."""
-        assert self.execution is not None
-        results = [self._guard(self.execution.result, ref, page) for ref in refs]
-        title = _title(file.content_string) or Path(page).stem
-        modules = sorted({m for ref in refs for m in local_imports(self.root / ref.path)})
+        """Write the page's notebook: its prose around its snippets and their stored outputs."""
+        execution = self._execution()
+        results = [self._guard(execution.result, ref, name) for ref in refs]
+        results = [result and relative_paths(result, self.root) for result in results]
+        title = _title(page.markdown or "") or Path(name).stem
+        blocks = [(ref.line, ref.end) for ref in refs]
+        prose = split_prose(page.markdown or "", blocks)
+        prose[0] = _without_title(prose[0])
+        site_url = config.site_url or "/"
+        prose = [plain_markdown(text, page.file.src_uri, site_url) for text in prose]
+        snippets = [
+            NotebookSnippet(
+                Path(ref.path).name,
+                without_local_imports(self.root / ref.path, execution.snapshot(ref, name).text),
+                bundle.helpers,
+                result,
+            )
+            for ref, bundle, result in zip(refs, bundles, results, strict=True)
+        ]
+        legacy = [
+            Path(ref.path).name
+            for ref in refs
+            if any(v.env.get("TF_USE_LEGACY_KERAS") for v in execution.variants(ref, name))
+        ]
         intro = provenance([r for r in results if r is not None]) or "Not run yet."
-        code = [(self.root / ref.path).read_text(encoding="utf-8") for ref in refs]
-        notebook = build_notebook(title, intro, modules, list(zip(code, results, strict=True)))
-        folder = self.root / self.config.cache_dir
-        write_if_changed(notebook, folder / _notebook_uri(file))
-        files.append(self._file(_notebook_uri(file), folder, config))
+        notebook = build_notebook(PageText(title, intro, _how_to_run(legacy), prose), snippets)
+        uri = _notebook_uri(page.file)
+        self.figure_alts[uri] = figure_alts(notebook)
+        write_if_changed(notebook, self._generated() / uri)
+
+    def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
+        """List the notebooks under "Notebooks", after the last item holding their pages."""
+        pages = [
+            (files.get_file_from_path(uri), source)
+            for uri, source in self.notebooks.items()
+            if files.get_file_from_path(uri) is not None
+        ]
+        in_nav = [id(page) for page in nav.pages]
+        pages.sort(key=lambda pair: _position(in_nav, pair[1].page))
+        notebooks = []
+        for file, source in pages:
+            notebook = file.page
+            if notebook is None or source.page is None or notebook in nav.pages:
+                continue
+            notebook.title = f"Notebook: {source.page.title or _title(source.content_string)}"
+            notebook.edit_url = source.page.edit_url  # the notebook is made from that page
+            notebooks.append(notebook)
+        if not notebooks:
+            return nav
+        section = Section("Notebooks", notebooks)
+        for notebook in notebooks:
+            notebook.parent = section
+        sources = {id(source.page) for _, source in pages}
+        holders = [
+            index
+            for index, item in enumerate(nav.items)
+            if any(id(page) in sources for page in _pages_of(item))
+        ]
+        items = list(nav.items)
+        items.insert(holders[-1] + 1 if holders else len(items), section)
+        ordered = [page for item in items for page in _pages_of(item)]
+        for before, after in zip([None, *ordered], [*ordered, None], strict=False):
+            if before is not None:
+                before.next_page = after
+            if after is not None:
+                after.previous_page = before
+        return Navigation(items, ordered)
+
+    def on_page_content(
+        self, html: str, *, page: Page, config: MkDocsConfig, files: Files
+    ) -> str | None:
+        """Tidy a notebook's page: figures' alt text, no tag labels or foreign loaders.
+
+        Its question page is the better landing for a search, and links to it, so the
+        notebook stays out of the search index.
+        """
+        if page.file.src_uri not in self.notebooks:
+            return html
+        page.meta["search"] = {"exclude": True}
+        return notebook_page_html(html, self.figure_alts.get(page.file.src_uri, []))
+
+    def _execution(self) -> Execution:
+        assert self.execution is not None
+        return self.execution
+
+    def _generated(self) -> Path:
+        """Where the build writes what it makes: the cache folder."""
+        return self.root / (os.environ.get(CACHE_VARIABLE) or self.config.cache_dir)
 
     @staticmethod
     def _file(path: str, folder: Path, config: MkDocsConfig) -> File:
@@ -327,6 +467,39 @@ def _title(markdown: str) -> str | None:
     """
     heading = re.search(r"^# +(.+?) *$", markdown, re.MULTILINE)
     return heading[1].replace("`", "") if heading else None
+
+
+def _without_title(markdown: str) -> str:
+    """`markdown` without its first level-1 heading (a notebook's first cell has it)."""
+    return re.sub(r"^# +.+\n", "", markdown, count=1, flags=re.MULTILINE)
+
+
+def _how_to_run(legacy: list[str]) -> str:
+    """What a fresh kernel needs, and which examples also run on Keras 2."""
+    text = (
+        "Run the cells in order: an example may use what a cell above it defined. "
+        "The outputs shown are those of the site's build."
+    )
+    if not legacy:
+        return text + "\n\nThe examples need Keras 3; they were not run on Keras 2."
+    names = ", ".join(f"`{name}`" for name in legacy)
+    return (
+        f"{text}\n\n**On Keras 2** ({names}): `pip install tf-keras`, and set "
+        "`TF_USE_LEGACY_KERAS=1` before TensorFlow is imported (run "
+        "`%env TF_USE_LEGACY_KERAS=1` in a fresh kernel, before any other cell)."
+    )
+
+
+def _position(pages: list[int], page: Page | None) -> int:
+    """Where `page` (by identity) is among `pages`; after them all if it is not."""
+    return pages.index(id(page)) if id(page) in pages else len(pages)
+
+
+def _pages_of(item: Any) -> list[Page]:
+    """The pages of a nav item, in order (a section's, recursively)."""
+    if isinstance(item, Section):
+        return [page for child in item.children for page in _pages_of(child)]
+    return [item] if isinstance(item, Page) else []
 
 
 def _snippet_pages_last(files: Files, snippet_pages: set[File], notebooks: Path) -> Files:

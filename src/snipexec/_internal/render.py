@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import html
 import re
+from collections.abc import Sequence
 from textwrap import indent
 
 from .results import RunResult
@@ -88,3 +89,62 @@ def page_footer(stamp: str, notebook: str | None, downloads: list[tuple[str, str
         lines.append(f"Download the examples: {links}")
     body = "\n\n".join(lines)
     return f'\n\n<div class="snippet-provenance" markdown>\n\n{body}\n\n</div>\n'
+
+
+_SNIPPET_HEADER = re.compile(
+    r'^(?P<indent>[ \t]*)(?P<fence>`{3,}) \{ \.python \.snippet-code title="(?P<title>[^"]*)" \}$'
+)
+_ATTRIBUTE_SAFE = frozenset(" _-.,:;()[]=+*/%!?#@$^|~")
+
+
+def with_copy(markdown: str, path: str, copy: str, helpers: Sequence[tuple[str, str]]) -> str:
+    """Give the code block of snippet `path` the copy text `copy`, and show `helpers` under it.
+
+    mkdocs-material copies the `data-copy` attribute of a code block's container when it
+    has one. The helpers (file name, code) go in a collapsed note after the block, so the
+    snippet's own code stays first on the page.
+    """
+    lines = markdown.splitlines(keepends=True)
+    value = "".join(
+        c if c.isascii() and (c.isalnum() or c in _ATTRIBUTE_SAFE) else f"&#{ord(c)};" for c in copy
+    )
+    names = " and ".join(name for name, _ in helpers)
+    for index in reversed(range(len(lines))):
+        header = _SNIPPET_HEADER.match(lines[index].rstrip("\n"))
+        if header is None or html.unescape(header["title"]) != path:
+            continue
+        indent, fence = header["indent"], header["fence"]
+        lines[index] = f'{lines[index].rstrip()[:-1]}data-copy="{value}" }}\n'
+        close = next(i for i in range(index + 1, len(lines)) if lines[i].rstrip() == indent + fence)
+        blocks = "\n".join(fenced(code, "python", name, "snippet-helper") for name, code in helpers)
+        note = f'??? note "Copying this example also copies {names}, which it imports"\n\n'
+        note += indent_text(blocks, "    ")
+        lines.insert(close + 1, "\n" + indent_text(note, indent))
+    return "".join(lines)
+
+
+def indent_text(text: str, prefix: str) -> str:
+    """`text` with `prefix` before every line, blank lines included."""
+    return indent(text, prefix, lambda line: True)
+
+
+_LOADERS = re.compile(
+    r"<!-- Load mathjax -->.*?<!-- End of mathjax configuration -->"
+    r"|<script type=\"module\">(?:(?!</script>).)*?jp-Mermaid.*?</script>",
+    re.DOTALL,
+)
+_TAGS = re.compile(r'<div class="celltoolbar">.*?</span>\s*</span>\s*</div>\s*</div>', re.DOTALL)
+_NO_ALT = 'alt="No description has been provided for this image"'
+
+
+def notebook_page_html(content: str, alts: Sequence[str]) -> str:
+    """A notebook page as the site shows it.
+
+    nbconvert gives SVG figures a placeholder alt text: each gets its figure's own, in
+    order. The cells' tag labels, and the MathJax and mermaid loaders (scripts from
+    another host, which this site never loads), go.
+    """
+    content = _TAGS.sub("", _LOADERS.sub("", content))
+    for alt in alts:
+        content = content.replace(_NO_ALT, f'alt="{html.escape(alt)}"', 1)
+    return content
