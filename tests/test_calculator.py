@@ -212,9 +212,13 @@ def test_editing_with_keys_and_clicks(page: sync_api.Page, base_url: str):
     del spec["layers"][1]
     cards.nth(2).get_by_role("button", name="up").click()
     spec["layers"][1], spec["layers"][2] = spec["layers"][2], spec["layers"][1]
+    focused = page.evaluate(
+        "(e => [e.closest('.calc-layer').dataset.layer, e.dataset.action])(document.activeElement)"
+    )
+    assert focused == ["1", "up"]  # the focus moves with the layer
     cards.nth(0).locator("select").select_option("same")
     spec["layers"][0]["padding"] = "same"
-    cards.nth(0).get_by_label("filters").fill("7")
+    cards.nth(0).get_by_label("filters", exact=True).fill("7")
     spec["layers"][0]["filters"] = 7
 
     verdict = judge(spec)
