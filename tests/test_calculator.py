@@ -124,6 +124,12 @@ def disagreements(spec: Spec, verdict: Verdict, shown: dict[str, Any]) -> list[s
         if verdicts[at:] != ["error"] + ["skipped"] * after or errors[at] != verdict.kind:
             found.append(f"Keras refuses layer {at} ({verdict.kind}): page {verdicts}, {errors}")
             found.append(f"Keras: {verdict.message}")
+        elif error := shown["errors"][at]:
+            # Words the page quotes from Keras' message must be in it.
+            quoted = re.findall(r'"([^"]+)"', error["text"])
+            found.extend(
+                f"Keras never says {words!r}" for words in quoted if words not in verdict.message
+            )
     if shown["reparsed"] != spec:
         found.append(f"the address {shown['address']} reads back as {shown['reparsed']}")
     return found

@@ -183,7 +183,8 @@
   }
 
   /** Height and width after a window; an error when 'valid' fits no window. */
-  function spatial(shape, size, strides, padding) {
+  function spatial(shape, layer, size, strides) {
+    const padding = layer.padding;
     const rows = slide(shape[0], size[0], strides[0], padding);
     const cols = slide(shape[1], size[1], strides[1], padding);
     const lines =
@@ -191,11 +192,16 @@
         ? [`height, width: ${rows.text}`]
         : [`height: ${rows.text}`, `width: ${cols.text}`];
     if (rows.value < 1 || cols.value < 1) {
+      // The site's layer convolves inside its call, where TensorFlow words the error.
+      const words =
+        layer.type === "SharedKernelConv2D"
+          ? "Negative dimension size"
+          : "Computed output size would be zero or negative";
       return {
         error: {
           kind: "size",
           text:
-            `Keras raises ValueError ("Computed output size would be zero or negative"): with ` +
+            `Keras raises ValueError ("${words}"): with ` +
             `padding 'valid', a ${size[0]}×${size[1]} window does not fit in a ${shape[0]}×${shape[1]} ` +
             `input. Use padding 'same', a smaller window, or fewer layers that shrink the input.`,
         },
@@ -237,7 +243,7 @@
 
   /** One convolution-like layer whose output has `channels` channels. */
   function convolution(shape, layer, channels, weights, weightsText, macs, macsText) {
-    const out = spatial(shape, layer.kernel_size, layer.strides, layer.padding);
+    const out = spatial(shape, layer, layer.kernel_size, layer.strides);
     if (out.error) return out;
     const cells = big(out.height) * big(out.width);
     return {
@@ -383,7 +389,7 @@
     const image = needsImage(shape, layer.type);
     if (image) return image;
     const strides = layer.strides ?? layer.pool_size;
-    const out = spatial(shape, layer.pool_size, strides, layer.padding);
+    const out = spatial(shape, layer, layer.pool_size, strides);
     if (out.error) return out;
     const lines = [...out.lines, "no weights, no multiply-adds"];
     if (!layer.strides) lines.unshift(`strides: the pool size, ${pairText(layer.pool_size)}`);
