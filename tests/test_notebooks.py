@@ -64,7 +64,7 @@ def test_notebook_holds_the_page_prose_snippets_and_outputs(built_site: Path, pa
     prose = [cell for cell in notebook.cells if cell.id.startswith("prose-")]
     assert len(prose) >= len(refs) - 1
     text = nbformat.writes(notebook)
-    for noise in ("%%writefile", "get_ipython", "```snippet", "!!! ", "??? ", f"{ROOT}/"):
+    for noise in ("%%writefile", "```snippet", "!!! ", "??? ", f"{ROOT}/"):
         assert noise not in text
 
 
@@ -148,6 +148,7 @@ def test_helpers_become_one_cell_unless_a_snippet_above_ran_them():
     assert [cell.id for cell in notebook.cells] == [
         "title",
         "how-to-run",
+        "fresh-session",
         "prose-0",
         "about-tools-0",
         "module-tools-0",
@@ -158,7 +159,7 @@ def test_helpers_become_one_cell_unless_a_snippet_above_ran_them():
         "snippet-4",
         "prose-end",
     ]
-    assert notebook.cells[4].source == "def double(x):\n    return 2 * x"
+    assert notebook.cells[5].source == "def double(x):\n    return 2 * x"
 
 
 def test_a_helper_comes_again_when_a_cell_rebound_its_names():

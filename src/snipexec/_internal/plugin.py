@@ -477,8 +477,9 @@ def _without_title(markdown: str) -> str:
 def _how_to_run(legacy: list[str]) -> str:
     """What a fresh kernel needs, and which examples also run on Keras 2."""
     text = (
-        "Run the cells in order: an example may use what a cell above it defined. "
-        "The outputs shown are those of the site's build."
+        "Run the cells in order: an example may use what a cell above it defined, and the "
+        "first code cell starts each example from a fresh Keras session. The outputs shown "
+        "are those of the site's build."
     )
     if not legacy:
         return text + "\n\nThe examples need Keras 3; they were not run on Keras 2."

@@ -130,7 +130,8 @@ def indent_text(text: str, prefix: str) -> str:
 
 _LOADERS = re.compile(
     r"<!-- Load mathjax -->.*?<!-- End of mathjax configuration -->"
-    r"|<script type=\"module\">(?:(?!</script>).)*?jp-Mermaid.*?</script>",
+    r"|<script type=\"module\">(?:(?!</script>).)*?jp-Mermaid"
+    r".*?<!-- End of mermaid configuration -->",
     re.DOTALL,
 )
 _TAGS = re.compile(r'<div class="celltoolbar">.*?</span>\s*</span>\s*</div>\s*</div>', re.DOTALL)
