@@ -196,12 +196,22 @@ def test_page_offers_versions_notebook_and_downloads(project: TinyProject):
     html = project.html()
     assert re.search(r"Outputs on this page were produced on \d{4}-\d\d-\d\d with Python 3\.", html)
     assert "Run this page as a notebook" in html
-    assert "Download the examples: a.py, b.py, helper.py" in html
+    assert "Download the examples: a.py, b.py" in html
     site = project.root / "site"
-    assert (site / "snippets/helper.py").read_text() == "NAME = 'b says hi'\n"
+    bundle = (site / "snippets/b.py").read_text()  # runs alone: the helper folded in
+    assert bundle == "# helper.py\nNAME = 'b says hi'\n\n\n# b.py\nprint(NAME)\n"
     notebook = json.loads((site / "notebooks/index.ipynb").read_text())
-    sources = ["".join(cell["source"]) for cell in notebook["cells"]]
-    assert sources[2] == "%%writefile helper.py\nNAME = 'b says hi'"
-    assert sources[3:] == ["print('a says hi')", "from helper import NAME\nprint(NAME)"]
-    outputs = ["".join(cell["outputs"][0]["text"]) for cell in notebook["cells"][3:]]
+    cells = {cell["id"]: cell for cell in notebook["cells"]}
+    assert [cell["id"] for cell in notebook["cells"]] == [
+        "title",
+        "how-to-run",
+        "fresh-session",
+        "snippet-1",
+        "about-helper-1",
+        "module-helper-1",
+        "snippet-2",
+    ]
+    assert "".join(cells["module-helper-1"]["source"]) == "NAME = 'b says hi'"
+    assert "".join(cells["snippet-2"]["source"]) == "print(NAME)"
+    outputs = ["".join(cells[n]["outputs"][0]["text"]) for n in ("snippet-1", "snippet-2")]
     assert outputs == ["a says hi\n", "b says hi\n"]
