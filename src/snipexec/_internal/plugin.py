@@ -23,7 +23,7 @@ from .bounds import Limits
 from .bundles import Bundle, BundleError, make_bundle, without_local_imports
 from .cache import Cache
 from .directives import DirectiveError, SnippetRef, find_snippets
-from .execution import Execution, Mode, Shard, SnippetError, relative_paths
+from .execution import Execution, Mode, Shard, SnippetError
 from .notebooks import (
     NotebookSnippet,
     PageText,
@@ -293,8 +293,12 @@ class SnippetExecPlugin(BasePlugin[PluginConfig]):
     ) -> None:
         """Write the page's notebook: its prose around its snippets and their stored outputs."""
         execution = self._execution()
-        results = [self._guard(execution.result, ref, name) for ref in refs]
-        results = [result and relative_paths(result, self.root) for result in results]
+        try:
+            results = [execution.result(ref, name) for ref in refs]
+        except SnippetError as error:
+            if self.command != "serve":
+                raise PluginError(str(error)) from None
+            return  # the page shows the error; the notebook keeps its last good version
         title = _title(page.markdown or "") or Path(name).stem
         blocks = [(ref.line, ref.end) for ref in refs]
         prose = split_prose(page.markdown or "", blocks)

@@ -32,30 +32,6 @@ def figure(svg: str, alt: str) -> str:
     )
 
 
-def render(path: str, code: str, result: RunResult | None, root_prefix: str) -> str:
-    """Markdown for one snippet: its code, then its output, stderr and figures.
-
-    `root_prefix` (the project root with a trailing slash) is removed from the output, so
-    tracebacks name `snippets/...py` on every machine.
-    """
-    parts = [fenced(code, "python", path, "snippet-code")]
-    if result is None:
-        parts.append(NOT_RUN)
-    else:
-        if result.stdout:
-            parts.append(
-                fenced(result.stdout.replace(root_prefix, ""), "text", "Output", "snippet-output")
-            )
-        if result.stderr:
-            parts.append(
-                fenced(
-                    result.stderr.replace(root_prefix, ""), "text", "Error output", "snippet-stderr"
-                )
-            )
-        parts.extend(figure(item.svg, item.alt) for item in result.figures)
-    return "\n".join(parts)
-
-
 def replace_lines(markdown: str, start: int, end: int, replacement: str, prefix: str) -> str:
     """Replace lines `start`..`end` (1-based, inclusive) of `markdown`, keeping `prefix`."""
     lines = markdown.splitlines(keepends=True)
