@@ -10,6 +10,7 @@ from mkdocs.config.base import BaseConfigOption
 from mkdocstrings import Inventory
 
 import snipexec
+from snipexec._internal import plugin as plugin_module
 
 pytestmark = pytest.mark.site
 
@@ -69,5 +70,7 @@ def test_plugin_option_is_listed_with_its_default(inventory, built_site, option)
     text = section.get_text()
     shown_source = text[text.index(f"{option} =") :].split("\n\n")[0]
     call = ast.parse(shown_source).body[0].value  # `timeout = opt.Type(..., default=120)`
-    (shown,) = [ast.literal_eval(keyword.value) for keyword in call.keywords]
+    (expression,) = [keyword.value for keyword in call.keywords if keyword.arg == "default"]
+    # A literal, or a name of the plugin's module such as DEFAULT_VARIANTS: evaluated there.
+    shown = eval(compile(ast.Expression(expression), "<shown>", "eval"), vars(plugin_module))
     assert shown == plugin_options()[option].default
