@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import functools
-import shutil
+import tempfile
 import threading
+import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -33,12 +34,18 @@ CHROMIUM_ARGS = [
     "--disable-quic",
 ]
 TIMEOUT_MS = 15_000
-DESKTOP = {"width": 1280, "height": 900}
+DESKTOP = {"width": 1280, "height": 800}
 MOBILE = {"width": 390, "height": 844}
+VIEWPORTS = {"desktop": DESKTOP, "mobile": MOBILE}
+SCHEMES = {"light": "default", "dark": "slate"}  # material's name for each
+# Pages also measured and photographed in dark mode: a question, a notebook, home.
+DARK_PAGES = ("", "thread-model/", "per-channel-outputs/", "notebooks/thread-model/")
 SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
 BOX_TABLE_STARTS = tuple("┏┃┡│├└")
 # Material 9.8 puts the button in `nav.md-code__nav`; earlier versions use `.md-clipboard`.
 COPY_BUTTON = 'button.md-code__button[data-md-type="copy"], button.md-clipboard'
+# nbconvert's alt text for an image whose notebook output has none.
+NO_DESCRIPTION = "No description has been provided for this image"
 
 
 class QuietHandler(SimpleHTTPRequestHandler):
@@ -100,33 +107,60 @@ def offline() -> Offline:
     return Offline()
 
 
-@pytest.fixture(scope="module")
-def context(
-    browser: sync_api.Browser, base_url: str, offline: Offline
-) -> Iterator[sync_api.BrowserContext]:
-    context = browser.new_context(viewport=DESKTOP, color_scheme="light")
+def offline_context(
+    browser: sync_api.Browser, base_url: str, offline: Offline, viewport: dict[str, int]
+) -> sync_api.BrowserContext:
+    """A light-mode context kept on 127.0.0.1, allowed to use the clipboard."""
+    context = browser.new_context(viewport=viewport, color_scheme="light")
     context.grant_permissions(["clipboard-read", "clipboard-write"], origin=base_url.rstrip("/"))
     context.set_default_timeout(TIMEOUT_MS)
     context.route("**/*", offline.route)
     context.on("request", offline.record)
+    return context
+
+
+@pytest.fixture(scope="module")
+def context(
+    browser: sync_api.Browser, base_url: str, offline: Offline
+) -> Iterator[sync_api.BrowserContext]:
+    context = offline_context(browser, base_url, offline, DESKTOP)
     yield context
     context.close()
+
+
+@pytest.fixture(scope="module")
+def contexts(
+    browser: sync_api.Browser, base_url: str, offline: Offline, context: sync_api.BrowserContext
+) -> Iterator[dict[str, sync_api.BrowserContext]]:
+    """One context per viewport: the desktop one above and a phone."""
+    mobile = offline_context(browser, base_url, offline, MOBILE)
+    yield {"desktop": context, "mobile": mobile}
+    mobile.close()
 
 
 @pytest.fixture
 def page(context: sync_api.BrowserContext) -> Iterator[sync_api.Page]:
     page = context.new_page()
-    page.set_viewport_size(DESKTOP)
     yield page
     page.close()
 
 
 def site_pages(site: Path) -> list[str]:
-    """Every page's URL path relative to the site root: "", "thread-model/", ..."""
-    found = []
-    for index in sorted(site.rglob("index.html")):
-        folder = index.parent.relative_to(site).as_posix()
-        found.append("" if folder == "." else f"{folder}/")
+    """Every page's URL path relative to the site root ("", "thread-model/", ...).
+
+    Read from the site's sitemap, which must list exactly the pages the build wrote.
+    """
+    namespace = {"map": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+    locations = [
+        loc.text or "" for loc in ET.parse(site / "sitemap.xml").findall(".//map:loc", namespace)
+    ]
+    root = min(locations, key=len)
+    found = sorted(location.removeprefix(root) for location in locations)
+    written = sorted(
+        "" if index.parent == site else f"{index.parent.relative_to(site).as_posix()}/"
+        for index in site.rglob("index.html")
+    )
+    assert found == written, "the sitemap and the built pages disagree"
     return found
 
 
@@ -183,9 +217,10 @@ def test_every_page_loads_offline_without_errors(
     )
 
 
-def test_copy_button_copies_the_snippet_and_the_copy_prints_the_output(
-    built_site: Path, base_url: str, page: sync_api.Page, tmp_path: Path
+def test_each_copy_runs_alone_in_an_empty_folder_and_prints_the_output(
+    built_site: Path, base_url: str, page: sync_api.Page
 ):
+    """What a copy button puts on the clipboard, pasted into a file with nothing beside it."""
     copied: list[tuple[str, str, str]] = []  # (snippet path, clipboard text, shown output)
     for name in sorted({name for name, _ in references()}):
         shown = shown_snippets(html_path(built_site, name).read_text())
@@ -199,33 +234,26 @@ def test_copy_button_copies_the_snippet_and_the_copy_prints_the_output(
             block.locator("pre").hover()
             block.locator(COPY_BUTTON).click()
             page.wait_for_function("async () => (await navigator.clipboard.readText()) !== ''")
-            text = page.evaluate("navigator.clipboard.readText()")
-            # The copy may drop the file's final newline; nothing else may differ.
-            assert text.rstrip("\n") == (ROOT / path).read_text().rstrip("\n"), path
-            copied.append((path, text, shown[path].stdout))
+            copied.append(
+                (path, page.evaluate("navigator.clipboard.readText()"), shown[path].stdout)
+            )
     assert {path for path, _, _ in copied} == {ref.path for _, ref in references()}
 
-    def run(item: tuple[int, tuple[str, str, str]]) -> tuple[str, str, str]:
-        number, (path, text, _) = item
-        return (path, *run_copied(path, text, tmp_path / str(number)))
+    def run(item: tuple[str, str, str]) -> tuple[str, str]:
+        path, text, _ = item
+        with tempfile.TemporaryDirectory() as folder:
+            target = Path(folder) / Path(path).name
+            target.write_text(text)
+            return run_file(target, Path(folder), root=Path(folder))
 
     with ThreadPoolExecutor(max_workers=2) as pool:
-        results = list(pool.map(run, enumerate(copied)))
-    for (path, out, err), (_, _, expected) in zip(results, copied, strict=True):
-        assert as_shown(out) == expected, f"{path} printed something else\nstderr:\n{err}"
-
-
-def run_copied(path: str, text: str, scratch: Path) -> tuple[str, str]:
-    """Run pasted code as `python FILE`, beside the snippet's sibling modules, in an empty cwd."""
-    source = ROOT / path
-    target = scratch / "copy" / path
-    target.parent.mkdir(parents=True)
-    for sibling in source.parent.glob("*.py"):
-        shutil.copy(sibling, target.parent / sibling.name)
-    target.write_text(text)
-    cwd = scratch / "cwd"
-    cwd.mkdir()
-    return run_file(target, cwd, root=scratch / "copy")
+        results = list(pool.map(run, copied))
+    failed = [
+        f"{path} printed something else\nstderr:\n{err}"
+        for (path, _, expected), (out, err) in zip(copied, results, strict=True)
+        if as_shown(out) != expected
+    ]
+    assert not failed, f"{len(failed)} of {len(copied)} copies:\n" + "\n".join(failed)
 
 
 @pytest.mark.parametrize(
@@ -263,14 +291,19 @@ MEASURE_LINES = """code => {
 
 
 def summary_code(page: sync_api.Page) -> sync_api.Locator:
-    return page.locator("div.snippet-output", has_text="Total params").locator("pre code")
+    """The summary in the first tab (Keras 3: the box-drawn one)."""
+    return page.locator("div.snippet-output", has_text="Total params").first.locator("pre code")
 
 
-def test_model_summary_table_lines_up(base_url: str, page: sync_api.Page):
+@pytest.mark.parametrize("label", VIEWPORTS)
+def test_model_summary_table_lines_up(
+    contexts: dict[str, sync_api.BrowserContext], base_url: str, label: str
+):
+    page = contexts[label].new_page()
     visit(page, base_url + "thread-model/")
     code = summary_code(page)
-    assert code.count() == 1
     widths = code.evaluate(MEASURE_LINES)
+    page.close()
     rows = [(line, width) for line, width in widths if line.startswith(BOX_TABLE_STARTS)]
     assert len(rows) > 4
     narrowest = min(width for _, width in rows)
@@ -278,23 +311,126 @@ def test_model_summary_table_lines_up(base_url: str, page: sync_api.Page):
     assert widest - narrowest <= 0.5, "\n".join(f"{width:8.2f} {line}" for line, width in rows)
 
 
-def test_model_summary_scrolls_without_wrapping_on_a_phone(base_url: str, page: sync_api.Page):
-    page.set_viewport_size(MOBILE)
-    visit(page, base_url + "thread-model/")
-    code = summary_code(page)
-    layout = code.evaluate(
-        """code => ({
-            whiteSpace: getComputedStyle(code).whiteSpace,
-            scrolls: [code, code.parentElement].some(
-                element => element.scrollWidth > element.clientWidth
-            ),
-            pageScrolls: document.documentElement.scrollWidth > window.innerWidth,
-        })"""
-    )
-    assert layout == {"whiteSpace": "pre", "scrolls": True, "pageScrolls": False}
+def test_model_summary_fits_a_phone_without_wrapping(
+    contexts: dict[str, sync_api.BrowserContext], base_url: str
+):
+    """Its 76 columns fit a 390 px screen in a smaller font, the code size on a desktop."""
+    sizes = {}
+    for label, context in contexts.items():
+        page = context.new_page()
+        visit(page, base_url + "thread-model/")
+        sizes[label] = summary_code(page).evaluate(
+            """code => ({
+                whiteSpace: getComputedStyle(code).whiteSpace,
+                fits: code.scrollWidth <= code.clientWidth,
+                fontSize: parseFloat(getComputedStyle(code).fontSize),
+                pageFits: document.documentElement.scrollWidth <= window.innerWidth,
+            })"""
+        )
+        page.close()
+    desktop, mobile = sizes["desktop"], sizes["mobile"]
+    assert desktop["whiteSpace"] == mobile["whiteSpace"] == "pre"
+    assert desktop["fits"] and mobile["fits"] and mobile["pageFits"], sizes
+    assert 7 <= mobile["fontSize"] < desktop["fontSize"], sizes
 
 
-def test_dark_mode_toggle(base_url: str, page: sync_api.Page):
+# Measured on a page with every tab's content shown: each output, under every variant.
+MEASURE_LAYOUT = """() => {
+    const shown = document.createElement("style");
+    shown.textContent = ".tabbed-content > .tabbed-block { display: block !important }";
+    document.head.append(shown);
+    const name = element => {
+        const text = (element.textContent || "").trim().split("\\n")[0].slice(0, 50);
+        return `${element.tagName.toLowerCase()}.${[...element.classList].join(".")} "${text}"`;
+    };
+    const problems = [];
+    if (document.documentElement.scrollWidth > window.innerWidth) {
+        problems.push(`page is ${document.documentElement.scrollWidth} px wide`);
+    }
+    const article = document.querySelector("article");
+    for (const pre of article.querySelectorAll("pre")) {
+        const text = pre.querySelector(":scope > code") || pre;
+        const whiteSpace = getComputedStyle(text).whiteSpace;
+        if (text.clientWidth && whiteSpace !== "pre") {
+            problems.push(`${name(pre)} wraps its lines (white-space: ${whiteSpace})`);
+        }
+    }
+    for (const element of article.querySelectorAll("*")) {
+        const style = getComputedStyle(element);
+        if (style.overflowX === "visible" || element.scrollWidth <= element.clientWidth + 1) {
+            continue;
+        }
+        const scrolls = ["auto", "scroll"].includes(style.overflowX);
+        const marked = style.backgroundAttachment.includes("local")
+            && style.backgroundImage.includes("radial-gradient");
+        if (!scrolls || !marked) {
+            problems.push(
+                `${name(element)}: ${element.scrollWidth} px in ${element.clientWidth} px, `
+                + `overflow-x ${style.overflowX}, ${marked ? "" : "not "}marked`
+            );
+        }
+    }
+    for (const image of article.querySelectorAll("img")) {
+        const alt = (image.getAttribute("alt") || "").trim();
+        if (!alt || alt === NO_DESCRIPTION) problems.push(`image without a description: ${alt}`);
+        if (!image.naturalWidth) problems.push(`image did not load: ${alt}`);
+    }
+    shown.remove();
+    return problems;
+}""".replace("NO_DESCRIPTION", repr(NO_DESCRIPTION))
+
+
+@pytest.mark.parametrize("label", VIEWPORTS)
+def test_layout_of_every_page(
+    built_site: Path,
+    base_url: str,
+    contexts: dict[str, sync_api.BrowserContext],
+    label: str,
+):
+    """No page is wider than the screen, outputs keep their lines, wide boxes scroll visibly."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page = contexts[label].new_page()
+    problems = []
+    for path in site_pages(built_site):
+        visit(page, base_url + path)
+        name = path.strip("/").replace("/", "-") or "index"
+        schemes = ("light", "dark") if path in DARK_PAGES else ("light",)
+        for scheme in schemes:
+            page.emulate_media(color_scheme=scheme)
+            page.wait_for_function(f"document.body.dataset.mdColorScheme === '{SCHEMES[scheme]}'")
+            page.screenshot(path=SCREENSHOTS / f"{name}-{label}-{scheme}.png", full_page=True)
+            problems += [
+                f"{path or '/'} ({scheme}): {found}" for found in page.evaluate(MEASURE_LAYOUT)
+            ]
+        page.emulate_media(color_scheme="light")
+    page.close()
+    assert not problems, "\n".join(problems)
+
+
+def test_a_figure_opens_full_size_and_closes(
+    base_url: str, contexts: dict[str, sync_api.BrowserContext]
+):
+    """On a phone, by keyboard: Enter shows the figure wider than the screen, Escape closes."""
+    page = contexts["mobile"].new_page()
+    visit(page, base_url + "channels-are-summed/")
+    button = page.locator("figure.snippet-figure button.figure-zoom").first
+    shown_width = button.locator("img").evaluate("img => img.getBoundingClientRect().width")
+    button.focus()
+    page.keyboard.press("Enter")
+    dialog = page.locator("dialog.figure-dialog")
+    assert dialog.evaluate("dialog => dialog.open")
+    full_width = dialog.locator("img").evaluate("img => img.getBoundingClientRect().width")
+    assert full_width > MOBILE["width"] > shown_width
+    page.keyboard.press("Escape")
+    assert not dialog.evaluate("dialog => dialog.open")
+    assert button.evaluate("button => button === document.activeElement")
+    page.close()
+
+
+def test_dark_mode_toggle(browser: sync_api.Browser, base_url: str, offline: Offline):
+    """The palette toggle switches colours (in its own context: the choice is stored)."""
+    context = offline_context(browser, base_url, offline, DESKTOP)
+    page = context.new_page()
     visit(page, base_url)
     body = page.locator("body")
     toggle = page.locator('form[data-md-component="palette"] label:visible')
@@ -311,41 +447,4 @@ def test_dark_mode_toggle(base_url: str, page: sync_api.Page):
     background = page.evaluate("getComputedStyle(document.body).backgroundColor")
     switch_to("default")
     assert page.evaluate("getComputedStyle(document.body).backgroundColor") != background
-
-
-def test_figures_have_alt_text_and_load(built_site: Path, base_url: str, page: sync_api.Page):
-    seen = 0
-    for path in site_pages(built_site):
-        visit(page, base_url + path)
-        for figure in page.locator("figure.snippet-figure img").all():
-            figure.scroll_into_view_if_needed()
-            alt, width = figure.evaluate(
-                "async img => { await img.decode(); return [img.alt, img.naturalWidth]; }"
-            )
-            assert alt.strip(), f"{path}: a figure without alt text"
-            assert width > 0, f"{path}: figure {alt!r} did not load"
-            seen += 1
-    assert seen > 0
-
-
-def test_screenshots(built_site: Path, base_url: str, page: sync_api.Page):
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    for label, viewport in (("desktop", DESKTOP), ("mobile", MOBILE)):
-        page.set_viewport_size(viewport)
-        for path in site_pages(built_site):
-            visit(page, base_url + path)
-            name = path.strip("/").replace("/", "-") or "index"
-            page.screenshot(path=SCREENSHOTS / f"{name}-{label}.png", full_page=True)
-            assert (SCREENSHOTS / f"{name}-{label}.png").stat().st_size > 0
-
-
-def test_no_page_is_wider_than_a_phone(built_site: Path, base_url: str, page: sync_api.Page):
-    """Wide content (code, tables, formulas) scrolls inside its own box, not the whole page."""
-    page.set_viewport_size(MOBILE)
-    too_wide = {}
-    for path in site_pages(built_site):
-        visit(page, base_url + path)
-        width = page.evaluate("document.documentElement.scrollWidth")
-        if width > MOBILE["width"]:
-            too_wide[path or "/"] = width
-    assert not too_wide, f"pages wider than {MOBILE['width']} px: {too_wide}"
+    context.close()
