@@ -162,13 +162,6 @@ def snapshot(folder: Path) -> dict[str, bytes]:
     return {str(p.relative_to(folder)): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
 
 
-def test_a_bad_shard_setting_is_refused(project: TinyProject):
-    two_snippet_project(project)
-    build = project.build(SNIPEXEC_SHARD="4/3")
-    assert build.returncode != 0
-    assert "SNIPEXEC_SHARD='4/3': expected K/N with 1 <= K <= N" in build.stderr
-
-
 def test_serve_shows_a_failing_snippet_in_place_and_keeps_serving(project: TinyProject):
     from test_serve import free_port, wait_for
 

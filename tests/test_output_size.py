@@ -3,33 +3,16 @@ receptive field as its page prints them."""
 
 from __future__ import annotations
 
-import contextlib
-import io
 import runpy
-import sys
-from pathlib import Path
 
 import keras
 import numpy as np
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-SNIPPETS = Path(__file__).resolve().parents[1] / "snippets"
+from test_claims_channels import SNIPPETS, run_snippet
+
 output_size = runpy.run_path(str(SNIPPETS / "output_size" / "sizes.py"))["output_size"]
-
-
-def run_snippet(relative: str) -> tuple[dict, str]:
-    """Run a snippet as `python snippets/<relative>` would; return its globals and stdout."""
-    path = SNIPPETS / relative
-    sys.path.insert(0, str(path.parent))
-    keras.backend.clear_session()
-    try:
-        with contextlib.redirect_stdout(io.StringIO()) as printed:
-            namespace = runpy.run_path(str(path), run_name="__main__")
-    finally:
-        sys.path.remove(str(path.parent))
-        sys.modules.pop("forum_model", None)
-    return namespace, printed.getvalue()
 
 
 @settings(max_examples=40, deadline=None)

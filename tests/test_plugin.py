@@ -65,11 +65,18 @@ def test_force_reruns_everything_and_off_runs_nothing(project: TinyProject):
     assert "Not run" in html and "edited, never run" in html  # code shown, output missing
 
 
-def test_unknown_mode_is_refused(project: TinyProject):
+@pytest.mark.parametrize(
+    ("variable", "value", "message"),
+    [
+        ("SNIPEXEC_EXECUTE", "sometimes", "expected one of cache, force, off"),
+        ("SNIPEXEC_SHARD", "4/3", "expected K/N with 1 <= K <= N"),
+    ],
+)
+def test_a_bad_setting_is_refused(project: TinyProject, variable: str, value: str, message: str):
     two_snippet_project(project)
-    build = project.build(SNIPEXEC_EXECUTE="sometimes")
+    build = project.build(**{variable: value})
     assert build.returncode != 0
-    assert "SNIPEXEC_EXECUTE='sometimes': expected one of cache, force, off" in build.stderr
+    assert f"{variable}={value!r}: {message}" in build.stderr
 
 
 def test_missing_snippet_names_page_and_line(project: TinyProject):
