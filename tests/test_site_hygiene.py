@@ -1,0 +1,110 @@
+"""Every file of the built site names no build-machine path and no host but the site's own.
+
+Pages, scripts, stylesheets, the search index, sitemaps, notebooks, downloads and the
+figures inside them (base64 `data:` URIs, decoded) are read as text; a binary file that
+is not UTF-8 is skipped. Allowed hosts: those of `site_url` and `repo_url` in mkdocs.yml.
+A namespace declaration (`xmlns="http://www.w3.org/2000/svg"`, `xmlns:xlink=...`) is
+allowed: it names a namespace, which XML never fetches, and an SVG file needs it. The
+same address anywhere else (a DOCTYPE's DTD, a script) counts as naming another host.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import gzip
+import re
+from collections import defaultdict
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+import yaml
+
+from site_pages import ROOT
+
+pytestmark = pytest.mark.site
+
+URL = re.compile(r"https?://((?:[\w-]+@)?[\w.-]+)")
+NAMESPACE_DECLARATION = re.compile(r"""xmlns(?::[\w.-]+)?\s*=\s*(["'])https?://[^"']*\1""")
+DATA_URI = re.compile(r"data:[\w/+.-]+(?:;[\w=.-]+)*;base64,([A-Za-z0-9+/=]+)")
+
+
+class _ConfigLoader(yaml.SafeLoader):
+    """Reads mkdocs.yml, whose `!ENV` and `!!python/name:` tags become None."""
+
+
+_ConfigLoader.add_multi_constructor("!", lambda loader, suffix, node: None)
+_ConfigLoader.add_multi_constructor("tag:yaml.org,2002:python/", lambda *args: None)
+
+
+def allowed_hosts() -> set[str]:
+    """The hosts of the site's and the repository's addresses in mkdocs.yml."""
+    config: dict[str, Any] = yaml.load((ROOT / "mkdocs.yml").read_text(), Loader=_ConfigLoader)
+    hosts = {urlsplit(config[key]).hostname for key in ("site_url", "repo_url")}
+    assert None not in hosts, "mkdocs.yml needs a site_url and a repo_url with a host"
+    return {host for host in hosts if host}
+
+
+def texts(site: Path) -> Iterator[tuple[str, str]]:
+    """(name, text) for every text file of the site and every base64 text inside one."""
+    for path in sorted(site.rglob("*")):
+        if not path.is_file():
+            continue
+        data = path.read_bytes()
+        if path.suffix == ".gz":
+            data = gzip.decompress(data)
+        try:
+            text = data.decode()
+        except UnicodeDecodeError:
+            continue
+        name = path.relative_to(site).as_posix()
+        yield name, text
+        for number, encoded in enumerate(DATA_URI.findall(text), 1):
+            try:
+                yield f"{name} (data URI {number})", base64.b64decode(encoded).decode()
+            except (binascii.Error, UnicodeDecodeError):
+                continue
+
+
+def foreign_hosts(text: str, allowed: set[str]) -> set[str]:
+    """Hosts named in `text` outside namespace declarations, other than `allowed`."""
+    text = NAMESPACE_DECLARATION.sub("", text.replace("\\/", "/"))
+    hosts = {match.split("@")[-1].split(":")[0].lower() for match in URL.findall(text)}
+    return hosts - allowed
+
+
+def test_a_namespace_is_allowed_a_request_is_not():
+    svg = (
+        '<!DOCTYPE svg PUBLIC "-//W3C//DTD SVG 1.1//EN" "http://www.w3.org/svg11.dtd">'
+        '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink">'
+    )
+    assert foreign_hosts(svg, set()) == {"www.w3.org"}
+    script = 'import("https:\\/\\/cdn.test:443/a.js"); fetch("https://user@site.test/")'
+    assert foreign_hosts(script, {"site.test"}) == {"cdn.test"}
+
+
+def test_no_build_machine_path_anywhere(built_site: Path):
+    needles = {str(ROOT), f"{Path.home()}/"}
+    found = [
+        f"{name}: …{text[max(0, at - 60) : at + 80]}…"
+        for name, text in texts(built_site)
+        for needle in needles
+        if (at := text.find(needle)) >= 0
+    ]
+    assert not found, f"{len(found)} files name {sorted(needles)}:\n" + "\n".join(found)
+
+
+def test_no_host_but_the_site_and_its_repository(built_site: Path):
+    allowed = allowed_hosts()
+    files_by_host: dict[str, list[str]] = defaultdict(list)
+    for name, text in texts(built_site):
+        for host in foreign_hosts(text, allowed):
+            files_by_host[host].append(name)
+    report = [
+        f"{host}: {len(names)} files: {', '.join(names[:6])}{' …' if len(names) > 6 else ''}"
+        for host, names in sorted(files_by_host.items())
+    ]
+    assert not files_by_host, f"hosts other than {sorted(allowed)}:\n" + "\n".join(report)
