@@ -115,13 +115,13 @@ def lint(session: nox.Session) -> None:
 
 @nox.session
 def bench(session: nox.Session) -> None:
-    """Time cold, warm and one-edit builds against execution off and a bare TF import."""
-    install(session, "docs")
+    """Time the README command, builds against their floors, variants, scale and shards."""
+    install(session, "bench")
     session.run("python", "tests/benchmarks/build_times.py", *session.posargs, env=QUIET)
 
 
 @nox.session(name="bench-peers")
 def bench_peers(session: nox.Session) -> None:
-    """Time the same pages built with snipexec, markdown-exec and mkdocs-jupyter."""
+    """Time the same pages built with snipexec, markdown-exec, mkdocs-jupyter and -gallery."""
     install(session, "bench")
     session.run("python", "tests/benchmarks/peers.py", *session.posargs, env=QUIET)
