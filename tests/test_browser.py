@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import io
 import tempfile
 import threading
 import xml.etree.ElementTree as ET
@@ -13,6 +14,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from PIL import Image, ImageStat
 from playwright import sync_api
 
 from site_pages import ROOT, as_shown, html_path, references, run_file, shown_snippets
@@ -361,8 +363,9 @@ MEASURE_LAYOUT = """() => {
             continue;
         }
         const scrolls = ["auto", "scroll"].includes(style.overflowX);
-        const marked = style.backgroundAttachment.includes("local")
-            && style.backgroundImage.includes("radial-gradient");
+        // The shades scroll with the box, the covers that hide them with its content.
+        const attachments = style.backgroundAttachment.split(", ");
+        const marked = attachments.includes("local") && attachments.includes("scroll");
         if (!scrolls || !marked) {
             problems.push(
                 `${name(element)}: ${element.scrollWidth} px in ${element.clientWidth} px, `
@@ -405,6 +408,36 @@ def test_layout_of_every_page(
         page.emulate_media(color_scheme="light")
     page.close()
     assert not problems, "\n".join(problems)
+
+
+def edge_shades(code: sync_api.Locator) -> tuple[float, float]:
+    """How much darker than its middle a block's top padding is at its left and right edges."""
+    image = Image.open(io.BytesIO(code.screenshot())).convert("L")
+    border, top = code.evaluate(
+        "code => [code.clientLeft, parseFloat(getComputedStyle(code).paddingTop)]"
+    )
+    band = image.crop((border, 1, image.width, max(2, int(top) - 1)))
+    middle = ImageStat.Stat(band.crop((band.width // 3, 0, 2 * band.width // 3, band.height)))
+    left = ImageStat.Stat(band.crop((0, 0, 6, band.height)))
+    right = ImageStat.Stat(band.crop((band.width - 6, 0, band.width, band.height)))
+    return middle.mean[0] - left.mean[0], middle.mean[0] - right.mean[0]
+
+
+def test_a_block_that_scrolls_shows_a_shade_where_it_continues(
+    base_url: str, contexts: dict[str, sync_api.BrowserContext]
+):
+    """On a phone, the comparison table's edge shades follow its scroll position."""
+    page = contexts["mobile"].new_page()
+    visit(page, base_url + "per-channel-outputs/")
+    code = page.locator("div.snippet-output", has_text="per pair").first.locator("pre > code")
+    code.scroll_into_view_if_needed()
+    assert code.evaluate("code => code.scrollWidth > code.clientWidth")
+    at_start = edge_shades(code)
+    code.evaluate("code => { code.scrollLeft = code.scrollWidth; }")
+    at_end = edge_shades(code)
+    page.close()
+    assert at_start[0] < 3 < 15 < at_start[1], at_start
+    assert at_end[1] < 3 < 15 < at_end[0], at_end
 
 
 def test_a_figure_opens_full_size_and_closes(
