@@ -118,6 +118,12 @@ def _forget_tracing_history() -> None:
     module._frequent_tracing_detector_manager = type(manager)()
 
 
+# No date (the same bytes on every build), and no metadata block or DTD: they name
+# other hosts (matplotlib.org, purl.org, creativecommons.org, w3.org) in the page.
+_NO_METADATA = {"Creator": None, "Date": None, "Format": None, "Type": None}
+_SVG_DOCTYPE = re.compile(r"<!DOCTYPE svg[^>]*>\n?")
+
+
 def collect_figures(path: str) -> list[dict[str, str]]:
     """Save every open matplotlib figure as SVG (with its alt text), then close them all."""
     if "matplotlib.pyplot" not in sys.modules:
@@ -128,8 +134,9 @@ def collect_figures(path: str) -> list[dict[str, str]]:
         figure = pyplot.figure(number)
         buffer = io.StringIO()
         with sys.modules["matplotlib"].rc_context({"svg.hashsalt": SVG_HASH_SALT}):
-            figure.savefig(buffer, format="svg", metadata={"Date": None})
-        figures.append({"svg": buffer.getvalue(), "alt": _alt_text(figure, number, path)})
+            figure.savefig(buffer, format="svg", metadata=_NO_METADATA)
+        svg = _SVG_DOCTYPE.sub("", buffer.getvalue())
+        figures.append({"svg": svg, "alt": _alt_text(figure, number, path)})
     pyplot.close("all")
     return figures
 
