@@ -13,14 +13,8 @@ from pathlib import Path
 import nbformat
 from nbformat import v4
 
+from .profile import NOTEBOOK_SETUP
 from .results import RunResult
-
-FRESH_SESSION = """\
-# Each example starts from a fresh Keras session (layer names from conv2d), as when run alone.
-import keras
-
-get_ipython().events.register("pre_run_cell", lambda _: keras.backend.clear_session())
-"""
 
 
 @dataclass(frozen=True)
@@ -65,7 +59,7 @@ def build_notebook(page: PageText, snippets: Sequence[NotebookSnippet]) -> nbfor
     """
     cells = [v4.new_markdown_cell(f"# {page.title}\n\n{page.intro}", id="title")]
     cells.append(v4.new_markdown_cell(page.how_to_run, id="how-to-run"))
-    cells.append(v4.new_code_cell(FRESH_SESSION.rstrip("\n"), id="fresh-session"))
+    cells.append(v4.new_code_cell(NOTEBOOK_SETUP.rstrip("\n"), id="fresh-session"))
     names: dict[str, dict[str, str]] = {}  # module or snippet run so far -> the names it binds
     stale: set[str] = set()  # those whose names a later cell bound again
     for number, (before, snippet) in enumerate(zip(page.prose, snippets, strict=False)):

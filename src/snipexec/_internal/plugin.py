@@ -19,6 +19,7 @@ from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page
 from pathspec.gitignore import GitIgnoreSpec
 
+from . import profile
 from .bounds import Limits
 from .bundles import Bundle, BundleError, make_bundle, without_local_imports
 from .cache import Cache
@@ -314,13 +315,17 @@ class SnippetExecPlugin(BasePlugin[PluginConfig]):
             )
             for ref, bundle, result in zip(refs, bundles, results, strict=True)
         ]
-        legacy = [
-            Path(ref.path).name
+        runs_under = {
+            Path(ref.path).name: [
+                variant.name
+                for variant in execution.variants(ref, name)
+                if not ref.expected_exception(variant.name)
+            ]
             for ref in refs
-            if any(v.env.get("TF_USE_LEGACY_KERAS") for v in execution.variants(ref, name))
-        ]
+        }
         intro = provenance([r for r in results if r is not None]) or "Not run yet."
-        notebook = build_notebook(PageText(title, intro, _how_to_run(legacy), prose), snippets)
+        guidance = profile.notebook_guidance(runs_under)
+        notebook = build_notebook(PageText(title, intro, guidance, prose), snippets)
         uri = _notebook_uri(page.file)
         self.figure_alts[uri] = figure_alts(notebook)
         write_if_changed(notebook, self._generated() / uri)
@@ -476,23 +481,6 @@ def _title(markdown: str) -> str | None:
 def _without_title(markdown: str) -> str:
     """`markdown` without its first level-1 heading (a notebook's first cell has it)."""
     return re.sub(r"^# +.+\n", "", markdown, count=1, flags=re.MULTILINE)
-
-
-def _how_to_run(legacy: list[str]) -> str:
-    """What a fresh kernel needs, and which examples also run on Keras 2."""
-    text = (
-        "Run the cells in order: an example may use what a cell above it defined, and the "
-        "first code cell starts each example from a fresh Keras session. The outputs shown "
-        "are those of the site's build."
-    )
-    if not legacy:
-        return text + "\n\nThe examples need Keras 3; they were not run on Keras 2."
-    names = ", ".join(f"`{name}`" for name in legacy)
-    return (
-        f"{text}\n\n**On Keras 2** ({names}): `pip install tf-keras`, and set "
-        "`TF_USE_LEGACY_KERAS=1` before TensorFlow is imported (run "
-        "`%env TF_USE_LEGACY_KERAS=1` in a fresh kernel, before any other cell)."
-    )
 
 
 def _position(pages: list[int], page: Page | None) -> int:

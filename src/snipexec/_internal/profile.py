@@ -146,3 +146,32 @@ def _alt_text(figure: Any, number: int, path: str) -> str:
     suptitle = figure.get_suptitle()
     titles = [axes.get_title() for axes in figure.axes if axes.get_title()]
     return suptitle or "; ".join(titles) or f"Figure {number} drawn by {Path(path).name}"
+
+
+NOTEBOOK_SETUP = """\
+# Each example starts from a fresh Keras session (layer names from conv2d), as when run alone.
+import keras
+
+get_ipython().events.register("pre_run_cell", lambda _: keras.backend.clear_session())
+"""
+
+# How the versions stamp under a page names the packages.
+LIBRARY_NAMES = {"python": "Python", "tensorflow": "TensorFlow", "keras": "Keras", "numpy": "NumPy"}
+
+
+def notebook_guidance(runs_under: dict[str, list[str]]) -> str:
+    """What a fresh kernel needs, and which examples (file: variants) also run on Keras 2."""
+    legacy = [name for name, variants in runs_under.items() if "keras2" in variants]
+    text = (
+        "Run the cells in order: an example may use what a cell above it defined, and the "
+        "first code cell starts each example from a fresh Keras session. The outputs shown "
+        "are those of the site's build."
+    )
+    if not legacy:
+        return text + "\n\nThe examples need Keras 3; they were not run on Keras 2."
+    names = ", ".join(f"`{name}`" for name in legacy)
+    return (
+        f"{text}\n\n**On Keras 2** ({names}): `pip install tf-keras`, and set "
+        "`TF_USE_LEGACY_KERAS=1` before TensorFlow is imported (run "
+        "`%env TF_USE_LEGACY_KERAS=1` in a fresh kernel, before any other cell)."
+    )

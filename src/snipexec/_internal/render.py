@@ -8,6 +8,7 @@ import re
 from collections.abc import Sequence
 from textwrap import indent
 
+from .profile import LIBRARY_NAMES
 from .results import RunResult
 
 NOT_RUN = (
@@ -37,9 +38,6 @@ def replace_lines(markdown: str, start: int, end: int, replacement: str, prefix:
     lines = markdown.splitlines(keepends=True)
     block = indent(replacement, prefix, lambda line: True) + "\n"
     return "".join([*lines[: start - 1], block, *lines[end:]])
-
-
-LIBRARY_NAMES = {"python": "Python", "tensorflow": "TensorFlow", "keras": "Keras", "numpy": "NumPy"}
 
 
 def provenance(results: list[RunResult]) -> str:
