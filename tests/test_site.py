@@ -5,6 +5,7 @@ from pathlib import Path
 import pytest
 
 from site_pages import ROOT, html_path, references, shown_snippets
+from test_standalone import primary
 
 pytestmark = pytest.mark.site
 
@@ -22,8 +23,9 @@ def test_every_snippet_is_shown_with_its_code_and_output(built_site: Path, page,
     shown = shown_snippets(html_path(built_site, page).read_text())
     assert ref.path in shown, f"{page} does not show {ref.path}"
     assert shown[ref.path].code.rstrip("\n") == (ROOT / ref.path).read_text().rstrip("\n")
-    if ref.raises:  # what it prints otherwise is compared with a standalone run elsewhere
-        assert f"{ref.raises}:" in shown[ref.path].stderr
+    expected = ref.expected_exception(primary(ref))
+    if expected:  # what it prints otherwise is compared with a standalone run elsewhere
+        assert f"{expected}:" in shown[ref.path].stderr
 
 
 def test_thread_model_page_shows_the_real_summary(built_site: Path):
@@ -38,7 +40,7 @@ def test_thread_model_page_shows_the_real_summary(built_site: Path):
 
 
 def test_no_traceback_unless_the_page_expects_one(built_site: Path):
-    expected = {ref.path for _, ref in REFERENCES if ref.raises}
+    expected = {ref.path for _, ref in REFERENCES if ref.expected_exception(primary(ref))}
     for page in sorted({page for page, _ in REFERENCES}):
         for path, shown in shown_snippets(html_path(built_site, page).read_text()).items():
             has_traceback = "Traceback (most recent call last)" in shown.stdout + shown.stderr
