@@ -186,3 +186,15 @@ def test_serve_shows_a_failing_snippet_in_place_and_keeps_serving(project: TinyP
     finally:
         server.terminate()
         server.wait(timeout=30)
+
+
+@pytest.mark.parametrize("damage", [b"\xff\xfe not a notebook", b""])
+def test_a_damaged_notebook_in_the_cache_is_written_again(project: TinyProject, damage: bytes):
+    two_snippet_project(project)
+    assert project.build("--strict").returncode == 0
+    (notebook,) = (project.root / ".cache/snipexec/notebooks").glob("*.ipynb")
+    good = notebook.read_bytes()
+    notebook.write_bytes(damage)
+    rebuilt = project.build("--strict")
+    assert rebuilt.returncode == 0, rebuilt.stderr
+    assert notebook.read_bytes() == good

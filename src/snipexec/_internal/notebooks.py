@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 import posixpath
 import re
+import shutil
 import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -257,8 +258,14 @@ def _absolute(link: re.Match[str], page_uri: str, site_url: str) -> str:
 
 
 def write_if_changed(notebook: nbformat.NotebookNode, path: Path) -> None:
-    """Write `notebook` to `path` unless it already holds exactly that."""
-    text = nbformat.writes(notebook) + "\n"
-    if not path.is_file() or path.read_text(encoding="utf-8") != text:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
+    """Write `notebook` to `path` unless it already holds exactly that.
+
+    Whatever else is there (a damaged file, a folder) is replaced, never read as text.
+    """
+    data = (nbformat.writes(notebook) + "\n").encode()
+    if path.is_file() and path.read_bytes() == data:
+        return
+    if path.is_dir():
+        shutil.rmtree(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
