@@ -14,6 +14,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from .keys import import_statements, parse_module
+
 Reader = Callable[[Path], str]
 
 
@@ -47,8 +49,8 @@ def make_bundle(snippet: Path, read: Reader = lambda path: path.read_text("utf-8
     futures: dict[str, None] = {}
     parts, helpers = [], []
     docstring = ""
-    for path in order:
-        module = _Module(path, read(path))
+    for module in order:
+        path = module.path
         futures.update(dict.fromkeys(module.futures))
         if path == snippet:
             docstring = module.docstring_text
@@ -66,9 +68,9 @@ def without_local_imports(snippet: Path, source: str) -> str:
     return _Module(snippet, source).body(keep_main=True, keep_head=True)
 
 
-def _dependency_order(snippet: Path, read: Reader) -> list[Path]:
+def _dependency_order(snippet: Path, read: Reader) -> list[_Module]:
     """`snippet`'s local modules, each after the modules it imports, then `snippet`."""
-    order: list[Path] = []
+    order: dict[Path, _Module] = {}
     visiting: list[Path] = []
 
     def visit(path: Path) -> None:
@@ -78,13 +80,14 @@ def _dependency_order(snippet: Path, read: Reader) -> list[Path]:
             cycle = " -> ".join(p.name for p in [*visiting[visiting.index(path) :], path])
             raise BundleError(f"{snippet}: local modules import each other ({cycle})")
         visiting.append(path)
-        for module in _Module(path, read(path)).local_modules:
-            visit(module)
+        module = _Module(path, read(path))
+        for imported in module.local_modules:
+            visit(imported)
         visiting.pop()
-        order.append(path)
+        order[path] = module
 
     visit(snippet)
-    return order
+    return list(order.values())
 
 
 class _Module:
@@ -93,14 +96,14 @@ class _Module:
     def __init__(self, path: Path, source: str):
         self.path, self.lines = path, source.splitlines()
         try:
-            self.tree = ast.parse(source, filename=str(path))
+            self.tree = parse_module(source, str(path))
         except SyntaxError as error:
             raise BundleError(f"{path}:{error.lineno}: {error.msg}") from None
         self.local_modules = [path.parent / f"{name}.py" for name in self._local_names()]
 
     def _local_names(self) -> Iterator[str]:
         top_level = {id(node) for node in self.tree.body}
-        for node in ast.walk(self.tree):
+        for node in import_statements(self.tree):
             name = _local_name(node, self.path)
             if name is None:
                 continue

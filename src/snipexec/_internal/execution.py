@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import time
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -85,6 +86,7 @@ class Execution:
         self._outcomes: dict[tuple[str, int], Outcome] = {}
         self.ran: dict[str, RunResult] = {}
         self.reused: set[str] = set()
+        self.waited = 0.0  # seconds spent waiting for runs to end
 
     def variants(self, ref: SnippetRef, page: str) -> tuple[Variant, ...]:
         """The variants `ref` runs under; an unknown name is an error naming page and line."""
@@ -207,10 +209,13 @@ class Execution:
 
     def _finish(self, future: Future[RunResult], variant: Variant) -> RunResult:
         """The run's result as it is stored: stamped, paths relative to the project root."""
+        start = time.perf_counter()
         try:
             result = future.result()
         except WorkerError as error:
             raise SnippetError(str(error)) from None
+        finally:
+            self.waited += time.perf_counter() - start
         stamped = replace(result, versions=self._fingerprint(variant)[1], ran_at=_now())
         return relative_paths(stamped, self.root)
 

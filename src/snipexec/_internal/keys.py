@@ -79,7 +79,8 @@ def local_imports(snippet: Path) -> set[Path]:
 def _imported_files(source: Path) -> Iterator[Path]:
     """Files in `source`'s folder named by its absolute imports (a package: all its files)."""
     folder = source.parent
-    for top in _imported_names(source.read_bytes(), str(source)):
+    text = source.read_bytes().decode("utf-8", errors="replace")
+    for top in _imported_names(text, str(source)):
         if (folder / f"{top}.py").is_file():
             yield folder / f"{top}.py"
         elif (folder / top).is_dir():
@@ -87,14 +88,19 @@ def _imported_files(source: Path) -> Iterator[Path]:
 
 
 @functools.lru_cache(maxsize=1024)
-def _imported_names(code: bytes, filename: str) -> tuple[str, ...]:
-    """The top-level names of the absolute imports in `code` (parsed once per content)."""
+def parse_module(source: str, filename: str) -> ast.Module:
+    """`source` parsed, once per text: the tree is shared, so it must not be changed."""
+    return ast.parse(source, filename=filename)
+
+
+def _imported_names(source: str, filename: str) -> tuple[str, ...]:
+    """The top-level names of the absolute imports in `source`."""
     try:
-        tree = ast.parse(code, filename=filename)
+        tree = parse_module(source, filename)
     except SyntaxError:
         return ()  # the run reports it, with its line
     names = []
-    for node in ast.walk(tree):
+    for node in import_statements(tree):
         if isinstance(node, ast.Import):
             found = [alias.name for alias in node.names]
         elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
@@ -103,3 +109,23 @@ def _imported_names(code: bytes, filename: str) -> tuple[str, ...]:
             continue
         names.extend(name.split(".")[0] for name in found)
     return tuple(dict.fromkeys(names))
+
+
+def import_statements(tree: ast.Module) -> Iterator[ast.Import | ast.ImportFrom]:
+    """Every import statement of `tree`, nested ones too, in order.
+
+    Only statements are visited, never expressions, which hold no import: many times
+    faster than `ast.walk`.
+    """
+    pending: list[ast.AST] = list(reversed(tree.body))
+    while pending:
+        node = pending.pop()
+        if isinstance(node, ast.Import | ast.ImportFrom):
+            yield node
+        inner = [
+            child
+            for field in ("body", "handlers", "orelse", "finalbody", "cases")
+            for child in getattr(node, field, ())
+            if isinstance(child, ast.AST)
+        ]
+        pending.extend(reversed(inner))

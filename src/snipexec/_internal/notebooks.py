@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import ast
+import hashlib
+import json
 import posixpath
 import re
 import shutil
@@ -75,10 +77,12 @@ def build_notebook(page: PageText, snippets: Sequence[NotebookSnippet]) -> nbfor
                 text = f"A cell above bound names of `{name}` again; here it is once more:"
             cells.append(v4.new_markdown_cell(text, id=f"about-{stem}-{number}"))
             cells.append(v4.new_code_cell(code.rstrip("\n"), id=f"module-{stem}-{number}"))
-            stale |= _rebinding(names, _bound(code))
-            names[name], stale = _bound(code), stale - {name}
-        stale |= _rebinding(names, _bound(snippet.code))
-        names[snippet.name] = _bound(snippet.code)
+            bound = _bound(code)
+            stale |= _rebinding(names, bound)
+            names[name], stale = bound, stale - {name}
+        bound = _bound(snippet.code)
+        stale |= _rebinding(names, bound)
+        names[snippet.name] = bound
         stale.discard(snippet.name)
         cells.append(_snippet_cell(snippet, number + 1))
     if len(page.prose) > len(snippets) and page.prose[-1].strip():
@@ -103,14 +107,17 @@ def _bound(code: str) -> dict[str, str]:
         tree = ast.parse(code)
     except SyntaxError:
         return {}
+    lines = code.splitlines()
     found = {}
     for statement in tree.body:
+        first = min(node.lineno for node in [statement, *getattr(statement, "decorator_list", [])])
+        text = "\n".join(lines[first - 1 : statement.end_lineno])
         if isinstance(statement, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
-            found[statement.name] = ast.unparse(statement)
+            found[statement.name] = text
             continue
         for node in ast.walk(statement):
             if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
-                found[node.id] = ast.unparse(statement)
+                found[node.id] = text
     return found
 
 
@@ -257,15 +264,43 @@ def _absolute(link: re.Match[str], page_uri: str, site_url: str) -> str:
     return f"]({url}{rest})"
 
 
-def write_if_changed(notebook: nbformat.NotebookNode, path: Path) -> None:
-    """Write `notebook` to `path` unless it already holds exactly that.
+def made_from(path: Path, source: str) -> list[str] | None:
+    """The figures' alt text of the notebook at `path`, if it was made from `source`.
 
-    Whatever else is there (a damaged file, a folder) is replaced, never read as text.
+    `source` is a hash of everything the notebook is made of. Its stamp beside it says
+    what it was made from and which bytes were written: a notebook changed or damaged
+    since then, or a missing or unreadable stamp, gives `None`, and it is made again.
+    """
+    try:
+        stamp = json.loads(_stamp(path).read_bytes())
+        if stamp["source"] == source and stamp["written"] == _digest(path.read_bytes()):
+            return [str(alt) for alt in stamp["figure_alts"]]
+    except (OSError, ValueError, TypeError, KeyError):
+        pass
+    return None
+
+
+def write_notebook(notebook: nbformat.NotebookNode, path: Path, source: str) -> list[str]:
+    """Write `notebook` to `path`, stamped as made from `source`; its figures' alt text.
+
+    The file is rewritten only if its bytes change. Whatever else is at `path` (a
+    damaged file, a folder) is replaced, never read as text.
     """
     data = (nbformat.writes(notebook) + "\n").encode()
-    if path.is_file() and path.read_bytes() == data:
-        return
-    if path.is_dir():
-        shutil.rmtree(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(data)
+    if not (path.is_file() and path.read_bytes() == data):
+        if path.is_dir():
+            shutil.rmtree(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+    alts = figure_alts(notebook)
+    stamp = {"source": source, "written": _digest(data), "figure_alts": alts}
+    _stamp(path).write_text(json.dumps(stamp), encoding="utf-8")
+    return alts
+
+
+def _stamp(notebook: Path) -> Path:
+    return notebook.with_name(notebook.name + ".made-from.json")
+
+
+def _digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import functools
+import hashlib
+import json
 import os
 import posixpath
 import re
 import threading
+import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar, cast
 
+import nbformat
 from mkdocs.config import config_options as opt
 from mkdocs.config.base import Config
 from mkdocs.config.defaults import MkDocsConfig
@@ -25,14 +31,15 @@ from .bundles import Bundle, BundleError, make_bundle, without_local_imports
 from .cache import Cache
 from .directives import DirectiveError, SnippetRef, find_snippets
 from .execution import Execution, Mode, Shard, SnippetError
+from .keys import Snapshot
 from .notebooks import (
     NotebookSnippet,
     PageText,
     build_notebook,
-    figure_alts,
+    made_from,
     plain_markdown,
     split_prose,
-    write_if_changed,
+    write_notebook,
 )
 from .outputs import render_outputs
 from .pool import WorkerPool
@@ -48,7 +55,7 @@ from .render import (
 from .results import RunResult
 from .runner import WorkerError
 from .staging import StagedSite
-from .variants import Variant
+from .variants import Variant, engine_fingerprint
 
 log = get_plugin_logger("snipexec")
 
@@ -94,6 +101,23 @@ class PluginConfig(Config):
     holding the outputs of the same runs (render it with mkdocs-jupyter)."""
 
 
+Hook = TypeVar("Hook", bound=Callable[..., Any])
+
+
+def _timed(hook: Hook) -> Hook:
+    """Count the hook's wall time in its plugin's `own_seconds`."""
+
+    @functools.wraps(hook)
+    def timed(plugin: SnippetExecPlugin, *args: Any, **kwargs: Any) -> Any:
+        start = time.perf_counter()
+        try:
+            return hook(plugin, *args, **kwargs)
+        finally:
+            plugin.own_seconds += time.perf_counter() - start
+
+    return cast(Hook, timed)
+
+
 class SnippetExecPlugin(BasePlugin[PluginConfig]):
     """Replace each `snippet` block with the file's code and the output of its run.
 
@@ -110,14 +134,18 @@ class SnippetExecPlugin(BasePlugin[PluginConfig]):
         self.staged: StagedSite | None = None
         self.notebooks: dict[str, File] = {}  # notebook path -> the page it is made from
         self.figure_alts: dict[str, list[str]] = {}  # notebook path -> its figures' alt text
+        self.bundles: dict[Snapshot, Bundle] = {}  # this build's, by the bytes they are made of
+        self.own_seconds = 0.0  # this build's time in the plugin's hooks, waits for runs included
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Remember whether this is a one-off build or a long-lived server."""
         self.command = command
 
     @event_priority(100)  # first, to count every warning a strict build will abort for
+    @_timed
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         """Prepare the cache and the runner; stage a one-off build in a side folder."""
+        self.own_seconds = 0.0
         self.root = Path(config.config_file_path or "mkdocs.yml").resolve().parent
         for extension in REQUIRED_EXTENSIONS:
             if extension not in config.markdown_extensions:
@@ -130,6 +158,7 @@ class SnippetExecPlugin(BasePlugin[PluginConfig]):
             self._close_pool()
             self.pool = WorkerPool(variants)
         cache_dir = os.environ.get(CACHE_VARIABLE) or self.config.cache_dir
+        self.bundles = {}
         self.execution = Execution(
             root=self.root,
             cache=Cache(self.root / cache_dir),
@@ -146,6 +175,7 @@ class SnippetExecPlugin(BasePlugin[PluginConfig]):
             config.site_dir = str(self.staged.begin(strict=bool(config.strict)))
         return config
 
+    @_timed
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         """Queue every snippet without stored output; add its files and the page's notebook."""
         assert self.execution is not None
@@ -168,6 +198,7 @@ class SnippetExecPlugin(BasePlugin[PluginConfig]):
                 self._add_notebook(files, config, file)
         return _snippet_pages_last(files, set(pages), self._generated())
 
+    @_timed
     def on_page_markdown(
         self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files
     ) -> str:
@@ -241,8 +272,18 @@ class SnippetExecPlugin(BasePlugin[PluginConfig]):
         )
 
     def _bundle(self, ref: SnippetRef, page: str) -> Bundle:
-        """The snippet as one file with the local modules it imports, from this build's bytes."""
+        """The snippet as one file with the local modules it imports, from this build's bytes.
+
+        Made once a build: its download and its copy button share it.
+        """
         snapshot = self._guard(self._execution().snapshot, ref, page)
+        if snapshot not in self.bundles:
+            self.bundles[snapshot] = self._make_bundle(ref, page, snapshot)
+        return self.bundles[snapshot]
+
+    def _make_bundle(self, ref: SnippetRef, page: str, snapshot: Snapshot) -> Bundle:
+        if not snapshot.modules:  # it imports nothing beside it: it is its own bundle
+            return Bundle((), snapshot.text)
         texts = {
             self.root / path: code.decode("utf-8", errors="replace")
             for path, code in [(snapshot.path, snapshot.code), *snapshot.modules]
@@ -292,7 +333,7 @@ class SnippetExecPlugin(BasePlugin[PluginConfig]):
         bundles: list[Bundle],
         config: MkDocsConfig,
     ) -> None:
-        """Write the page's notebook: its prose around its snippets and their stored outputs."""
+        """Write the page's notebook, unless it is still made of the same page and runs."""
         execution = self._execution()
         try:
             results = [execution.result(ref, name) for ref in refs]
@@ -300,6 +341,25 @@ class SnippetExecPlugin(BasePlugin[PluginConfig]):
             if self.command != "serve":
                 raise PluginError(str(error)) from None
             return  # the page shows the error; the notebook keeps its last good version
+        path = self._generated() / _notebook_uri(page.file)
+        source = _notebook_source(page, config, execution, refs, results)
+        alts = made_from(path, source)
+        if alts is None:
+            notebook = self._notebook(page, name, refs, bundles, results, config)
+            alts = write_notebook(notebook, path, source)
+        self.figure_alts[_notebook_uri(page.file)] = alts
+
+    def _notebook(
+        self,
+        page: Page,
+        name: str,
+        refs: list[SnippetRef],
+        bundles: list[Bundle],
+        results: list[RunResult | None],
+        config: MkDocsConfig,
+    ) -> nbformat.NotebookNode:
+        """The page's notebook: its prose around its snippets and their stored outputs."""
+        execution = self._execution()
         title = _title(page.markdown or "") or Path(name).stem
         blocks = [(ref.line, ref.end) for ref in refs]
         prose = split_prose(page.markdown or "", blocks)
@@ -325,11 +385,9 @@ class SnippetExecPlugin(BasePlugin[PluginConfig]):
         }
         intro = provenance([r for r in results if r is not None]) or "Not run yet."
         guidance = profile.notebook_guidance(runs_under)
-        notebook = build_notebook(PageText(title, intro, guidance, prose), snippets)
-        uri = _notebook_uri(page.file)
-        self.figure_alts[uri] = figure_alts(notebook)
-        write_if_changed(notebook, self._generated() / uri)
+        return build_notebook(PageText(title, intro, guidance, prose), snippets)
 
+    @_timed
     def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
         """List the notebooks under "Notebooks", after the last item holding their pages."""
         pages = [
@@ -368,6 +426,7 @@ class SnippetExecPlugin(BasePlugin[PluginConfig]):
                 after.previous_page = before
         return Navigation(items, ordered)
 
+    @_timed
     def on_page_content(
         self, html: str, *, page: Page, config: MkDocsConfig, files: Files
     ) -> str | None:
@@ -394,6 +453,7 @@ class SnippetExecPlugin(BasePlugin[PluginConfig]):
         return File(path, str(folder), config.site_dir, config.use_directory_urls)
 
     @event_priority(-100)  # after every other plugin's checks, which may still warn
+    @_timed
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         """Swap the finished site into place, unless strict mode is about to fail it."""
         self._report()
@@ -452,10 +512,11 @@ class SnippetExecPlugin(BasePlugin[PluginConfig]):
         ran = self.execution.ran
         seconds = sum(result.seconds for result in ran.values())
         log.info(
-            "%d run(s) of snippets in %.1f s, %d reused from the cache",
+            "%d run(s) of snippets in %.1f s, %d reused from the cache; its own work %.3f s",
             len(ran),
             seconds,
             len(self.execution.reused),
+            self.own_seconds - self.execution.waited,
         )
         damaged = self.execution.cache.damaged
         if damaged:
@@ -463,9 +524,36 @@ class SnippetExecPlugin(BasePlugin[PluginConfig]):
         self.execution.close()
 
 
+# The modules that shape a notebook: a change to one makes every notebook again.
+NOTEBOOK_MAKERS = engine_fingerprint(
+    Path(__file__).with_name(f"{name}.py")
+    for name in ("plugin", "notebooks", "bundles", "profile", "render")
+)
+
+
 def _notebook_uri(file: File) -> str:
     """Where a page's notebook goes: `notebooks/` plus the page's path, as `.ipynb`."""
     return posixpath.join("notebooks", posixpath.splitext(file.src_uri)[0] + ".ipynb")
+
+
+def _notebook_source(
+    page: Page,
+    config: MkDocsConfig,
+    execution: Execution,
+    refs: list[SnippetRef],
+    results: list[RunResult | None],
+) -> str:
+    """A hash of everything a page's notebook is made of: while it holds, the notebook does."""
+    name = page.file.src_uri
+    parts = [NOTEBOOK_MAKERS, nbformat.__version__, name, config.site_url or "", page.markdown]
+    for ref, result in zip(refs, results, strict=True):
+        parts.append(execution.snapshot(ref, name).key(""))
+        parts.append(",".join(variant.name for variant in execution.variants(ref, name)))
+        parts.append(json.dumps(result and result.to_json(), sort_keys=True))
+    digest = hashlib.sha256()
+    for part in parts:
+        digest.update(f"{part}\0".encode())
+    return digest.hexdigest()
 
 
 def _title(markdown: str) -> str | None:

@@ -68,7 +68,8 @@ def page_footer(stamp: str, notebook: str | None, downloads: list[tuple[str, str
 _SNIPPET_HEADER = re.compile(
     r'^(?P<indent>[ \t]*)(?P<fence>`{3,}) \{ \.python \.snippet-code title="(?P<title>[^"]*)" \}$'
 )
-_ATTRIBUTE_SAFE = frozenset(" _-.,:;()[]=+*/%!?#@$^|~")
+# What an attribute value keeps as it is; anything else becomes a character reference.
+_ATTRIBUTE_UNSAFE = re.compile(r"[^A-Za-z0-9 _\-.,:;()\[\]=+*/%!?#@$^|~]")
 
 
 def with_copy(markdown: str, path: str, copy: str, helpers: Sequence[tuple[str, str]]) -> str:
@@ -79,9 +80,7 @@ def with_copy(markdown: str, path: str, copy: str, helpers: Sequence[tuple[str, 
     snippet's own code stays first on the page.
     """
     lines = markdown.splitlines(keepends=True)
-    value = "".join(
-        c if c.isascii() and (c.isalnum() or c in _ATTRIBUTE_SAFE) else f"&#{ord(c)};" for c in copy
-    )
+    value = _ATTRIBUTE_UNSAFE.sub(lambda unsafe: f"&#{ord(unsafe[0])};", copy)
     names = " and ".join(name for name, _ in helpers)
     for index in reversed(range(len(lines))):
         header = _SNIPPET_HEADER.match(lines[index].rstrip("\n"))
