@@ -87,10 +87,13 @@ from mkdocs.utils.yaml import yaml_load
 from nbformat import v4
 
 from snipexec._internal.directives import SnippetRef, find_snippets
+from snipexec._internal.profile import DEFAULT_VARIANTS
 from snipexec._internal.render import replace_lines
 
 ROOT = Path(__file__).resolve().parents[2]
 EDITED_SNIPPET = "snippets/thread_model/derive_numbers.py"
+FIRST_VARIANT = next(iter(DEFAULT_VARIANTS))  # Keras 3 on TensorFlow, as the peers run it
+SNIPPET_FENCE = re.compile(r"^(?P<start>[ \t]*`{3,}snippet)(?P<options>[^\n]*)$", re.MULTILINE)
 PEERS = ("markdown-exec", "mkdocs-jupyter", "mkdocs-gallery")
 TOOLS = ("ours", "ours, no notebooks", *PEERS)
 KINDS = ("cold", "warm", "one-edit")
@@ -205,7 +208,12 @@ def fence(info: str, text: str) -> str:
 
 
 class Tool:
-    """Our plugin: pages, snippets and config copied as they are (strict mode aside)."""
+    """Our plugin on our pages, run like the peers: under the first variant only.
+
+    The peers run each snippet once, in the build's own Keras 3 on TensorFlow, so our
+    pages lose their `variants=` and the `raises=` of other variants, and every block
+    runs under the first variant. `nox -s bench` measures the site with every variant.
+    """
 
     name = "ours"
     caches: tuple[str, ...] = (".cache",)  # what a cold build starts without
@@ -224,8 +232,8 @@ class Tool:
         return project
 
     def plugins(self, plugins: list[Any]) -> list[Any]:
-        """This tool's `plugins` list, made from ours."""
-        return plugins
+        """This tool's `plugins` list, made from ours: snipexec with one default variant."""
+        return with_snipexec_options(plugins, default_variants=[FIRST_VARIANT])
 
     def nav(self, nav: Any, pages: list[Page]) -> Any:
         """This tool's `nav`, made from ours."""
@@ -233,6 +241,9 @@ class Tool:
 
     def write_pages(self, project: Path, pages: list[Page]) -> None:
         """Write `pages` as this tool reads them, from the snippets in `project`."""
+        for page in pages:
+            markdown = SNIPPET_FENCE.sub(one_variant, page.markdown)
+            write_if_changed(project / "docs" / page.src, markdown)
 
     def html(self, page: Page) -> list[str]:
         """The built files that show `page`'s snippets, in its order."""
@@ -252,12 +263,7 @@ class OursWithoutNotebooks(Tool):
 
     def plugins(self, plugins: list[Any]) -> list[Any]:
         """Ours, with snipexec's `notebooks` option off."""
-        ours = next(entry for entry in plugins if name_of(entry) == "snipexec")
-        options = {} if isinstance(ours, str) else dict(ours["snipexec"] or {})
-        return [
-            {"snipexec": {**options, "notebooks": False}} if entry is ours else entry
-            for entry in plugins
-        ]
+        return with_snipexec_options(super().plugins(plugins), notebooks=False)
 
     def nav(self, nav: Any, pages: list[Page]) -> Any:
         """Ours, less the notebook pages."""
@@ -406,6 +412,28 @@ class Gallery(Tool):
         """The example pages standing for `page`, in its order."""
         stems = (posixpath.splitext(example(page, ref.path))[0] for ref in page.refs)
         return [f"generated/{stem}/index.html" for stem in stems]
+
+
+def with_snipexec_options(plugins: list[Any], **options: Any) -> list[Any]:
+    """`plugins` with `options` added to snipexec's."""
+    ours = next(entry for entry in plugins if name_of(entry) == "snipexec")
+    before = {} if isinstance(ours, str) else dict(ours["snipexec"] or {})
+    return [{"snipexec": {**before, **options}} if entry is ours else entry for entry in plugins]
+
+
+def one_variant(fence: re.Match[str]) -> str:
+    """A snippet block's opening line run under the first variant only."""
+    return " ".join([fence["start"], *filter(for_first_variant, fence["options"].split())])
+
+
+def for_first_variant(option: str) -> bool:
+    """Whether a block option holds under the first variant alone: no `variants=`, and
+    no expected failure of another variant."""
+    if option.startswith("variants="):
+        return False
+    if option.startswith("raises=") and ":" in option:
+        return option.startswith(f"raises={FIRST_VARIANT}:")
+    return True
 
 
 def gallery_folder(page: Page) -> str:
