@@ -3,50 +3,35 @@
 from __future__ import annotations
 
 import functools
-import hashlib
-import json
 import os
 import posixpath
-import re
 import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar, cast
 
-import nbformat
 from mkdocs.config import config_options as opt
 from mkdocs.config.base import Config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files
-from mkdocs.structure.nav import Navigation, Section
+from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
-from pathspec.gitignore import GitIgnoreSpec
 
-from . import profile
 from .bounds import Limits
-from .bundles import Bundle, BundleError, make_bundle, without_local_imports
+from .bundles import Bundle, BundleError, make_bundle
 from .cache import Cache
 from .directives import DirectiveError, SnippetRef, find_snippets
 from .execution import Execution, Mode, Shard, SnippetError
 from .keys import Snapshot
-from .notebooks import (
-    NotebookSnippet,
-    PageText,
-    build_notebook,
-    made_from,
-    plain_markdown,
-    split_prose,
-    write_notebook,
-)
+from .notebook_pages import Block, NotebookPages, notebook_uri
 from .outputs import render_outputs
 from .pool import WorkerPool
 from .profile import DEFAULT_VARIANTS
 from .render import (
     fenced,
-    notebook_page_html,
     page_footer,
     provenance,
     replace_lines,
@@ -55,7 +40,7 @@ from .render import (
 from .results import RunResult
 from .runner import WorkerError
 from .staging import StagedSite
-from .variants import Variant, engine_fingerprint
+from .variants import Variant
 
 log = get_plugin_logger("snipexec")
 
@@ -132,8 +117,7 @@ class SnippetExecPlugin(BasePlugin[PluginConfig]):
         self.execution: Execution | None = None
         self.root = Path.cwd()
         self.staged: StagedSite | None = None
-        self.notebooks: dict[str, File] = {}  # notebook path -> the page it is made from
-        self.figure_alts: dict[str, list[str]] = {}  # notebook path -> its figures' alt text
+        self.notebook_pages: NotebookPages | None = None
         self.bundles: dict[Snapshot, Bundle] = {}  # this build's, by the bytes they are made of
         self.own_seconds = 0.0  # this build's time in the plugin's hooks, waits for runs included
 
@@ -157,11 +141,15 @@ class SnippetExecPlugin(BasePlugin[PluginConfig]):
         if self.pool is None or self.pool.variants != variants:
             self._close_pool()
             self.pool = WorkerPool(variants)
-        cache_dir = os.environ.get(CACHE_VARIABLE) or self.config.cache_dir
+        generated = self._generated()
         self.bundles = {}
+        # Kept across the builds of `mkdocs serve`: a page that fails keeps its notebook.
+        if self.notebook_pages is None or self.notebook_pages.folder != generated:
+            self.notebook_pages = NotebookPages(self.root, generated)
+        self.notebook_pages.sources.clear()
         self.execution = Execution(
             root=self.root,
-            cache=Cache(self.root / cache_dir),
+            cache=Cache(generated),
             pool=self.pool,
             workers=max(1, self.config.workers),
             mode=_as_mode(mode),
@@ -189,13 +177,12 @@ class SnippetExecPlugin(BasePlugin[PluginConfig]):
                 pages[file] = (page, refs)
         if self.execution.shard is not None:
             self._run_shard()
-        self.notebooks = {}
         for file, (page, refs) in pages.items():
             for ref in refs:
                 if files.get_file_from_path(ref.path) is None:
                     files.append(self._download(ref, page, config))
             if self.config.notebooks:
-                self._add_notebook(files, config, file)
+                self._notebook_pages().add(files, config, file)
         return _snippet_pages_last(files, set(pages), self._generated())
 
     @_timed
@@ -261,7 +248,7 @@ class SnippetExecPlugin(BasePlugin[PluginConfig]):
     def _footer(self, file: File, refs: list[SnippetRef], results: list[RunResult]) -> str:
         """Versions stamp, notebook link and downloads, with links relative to the page."""
         here = posixpath.dirname(file.src_uri)
-        notebook = _notebook_uri(file) if self.config.notebooks else None
+        notebook = notebook_uri(file) if self.config.notebooks else None
         downloads = [
             (posixpath.basename(path), path) for path in dict.fromkeys(r.path for r in refs)
         ]
@@ -300,19 +287,6 @@ class SnippetExecPlugin(BasePlugin[PluginConfig]):
             return self._file(ref.path, self.root, config)
         return File.generated(config, ref.path, content=bundle.text)
 
-    def _add_notebook(self, files: Files, config: MkDocsConfig, page: File) -> None:
-        """Add the page's notebook to the site, out of the nav until `on_nav` places it.
-
-        The notebook is written when the page's snippets have run (`on_page_markdown`);
-        MkDocs reads it later, since the notebooks come last in `files`.
-        """
-        uri = _notebook_uri(page)
-        self.notebooks[uri] = page
-        files.append(self._file(uri, self._generated(), config))
-        # mkdocs-jupyter wraps the File and hides its own `inclusion`: mark it by path.
-        spec = GitIgnoreSpec.from_lines([f"/{uri}"])
-        config.not_in_nav = spec if config.not_in_nav is None else config.not_in_nav + spec
-
     def _copies_and_notebook(self, markdown: str, page: Page, config: MkDocsConfig) -> str:
         """Give each copy button the snippet's bundle, and write the page's notebook."""
         name = self._page_name(page.file.abs_src_path)
@@ -322,127 +296,47 @@ class SnippetExecPlugin(BasePlugin[PluginConfig]):
             if bundle.helpers:
                 markdown = with_copy(markdown, ref.path, bundle.text, bundle.helpers)
         if self.config.notebooks:
-            self._write_notebook(page, name, refs, bundles, config)
+            pairs = zip(refs, bundles, strict=True)
+            try:
+                blocks = [self._notebook_block(ref, name, bundle) for ref, bundle in pairs]
+            except SnippetError as error:
+                if self.command != "serve":
+                    raise PluginError(str(error)) from None
+                return markdown  # the page shows the error; the notebook keeps its last version
+            self._notebook_pages().write(page, blocks, config)
         return markdown
 
-    def _write_notebook(
-        self,
-        page: Page,
-        name: str,
-        refs: list[SnippetRef],
-        bundles: list[Bundle],
-        config: MkDocsConfig,
-    ) -> None:
-        """Write the page's notebook, unless it is still made of the same page and runs."""
+    def _notebook_block(self, ref: SnippetRef, page: str, bundle: Bundle) -> Block:
+        """What the page's notebook needs of one block."""
         execution = self._execution()
-        try:
-            results = [execution.result(ref, name) for ref in refs]
-        except SnippetError as error:
-            if self.command != "serve":
-                raise PluginError(str(error)) from None
-            return  # the page shows the error; the notebook keeps its last good version
-        path = self._generated() / _notebook_uri(page.file)
-        source = _notebook_source(page, config, execution, refs, results)
-        alts = made_from(path, source)
-        if alts is None:
-            notebook = self._notebook(page, name, refs, bundles, results, config)
-            alts = write_notebook(notebook, path, source)
-        self.figure_alts[_notebook_uri(page.file)] = alts
-
-    def _notebook(
-        self,
-        page: Page,
-        name: str,
-        refs: list[SnippetRef],
-        bundles: list[Bundle],
-        results: list[RunResult | None],
-        config: MkDocsConfig,
-    ) -> nbformat.NotebookNode:
-        """The page's notebook: its prose around its snippets and their stored outputs."""
-        execution = self._execution()
-        title = _title(page.markdown or "") or Path(name).stem
-        blocks = [(ref.line, ref.end) for ref in refs]
-        prose = split_prose(page.markdown or "", blocks)
-        prose[0] = _without_title(prose[0])
-        site_url = config.site_url or "/"
-        prose = [plain_markdown(text, page.file.src_uri, site_url) for text in prose]
-        snippets = [
-            NotebookSnippet(
-                Path(ref.path).name,
-                without_local_imports(self.root / ref.path, execution.snapshot(ref, name).text),
-                bundle.helpers,
-                result,
-            )
-            for ref, bundle, result in zip(refs, bundles, results, strict=True)
-        ]
-        runs_under = {
-            Path(ref.path).name: [
-                variant.name
-                for variant in execution.variants(ref, name)
-                if not ref.expected_exception(variant.name)
-            ]
-            for ref in refs
-        }
-        intro = provenance([r for r in results if r is not None]) or "Not run yet."
-        guidance = profile.notebook_guidance(runs_under)
-        return build_notebook(PageText(title, intro, guidance, prose), snippets)
+        variants = execution.variants(ref, page)
+        return Block(
+            ref=ref,
+            snapshot=execution.snapshot(ref, page),
+            bundle=bundle,
+            result=execution.result(ref, page),
+            runs_under=tuple(v.name for v in variants if not ref.expected_exception(v.name)),
+        )
 
     @_timed
     def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
         """List the notebooks under "Notebooks", after the last item holding their pages."""
-        pages = [
-            (files.get_file_from_path(uri), source)
-            for uri, source in self.notebooks.items()
-            if files.get_file_from_path(uri) is not None
-        ]
-        in_nav = [id(page) for page in nav.pages]
-        pages.sort(key=lambda pair: _position(in_nav, pair[1].page))
-        notebooks = []
-        for file, source in pages:
-            notebook = file.page
-            if notebook is None or source.page is None or notebook in nav.pages:
-                continue
-            notebook.title = f"Notebook: {source.page.title or _title(source.content_string)}"
-            notebook.edit_url = source.page.edit_url  # the notebook is made from that page
-            notebooks.append(notebook)
-        if not notebooks:
-            return nav
-        section = Section("Notebooks", notebooks)
-        for notebook in notebooks:
-            notebook.parent = section
-        sources = {id(source.page) for _, source in pages}
-        holders = [
-            index
-            for index, item in enumerate(nav.items)
-            if any(id(page) in sources for page in _pages_of(item))
-        ]
-        items = list(nav.items)
-        items.insert(holders[-1] + 1 if holders else len(items), section)
-        ordered = [page for item in items for page in _pages_of(item)]
-        for before, after in zip([None, *ordered], [*ordered, None], strict=False):
-            if before is not None:
-                before.next_page = after
-            if after is not None:
-                after.previous_page = before
-        return Navigation(items, ordered)
+        return self._notebook_pages().nav(nav, files)
 
     @_timed
     def on_page_content(
         self, html: str, *, page: Page, config: MkDocsConfig, files: Files
     ) -> str | None:
-        """Tidy a notebook's page: figures' alt text, no tag labels or foreign loaders.
-
-        Its question page is the better landing for a search, and links to it, so the
-        notebook stays out of the search index.
-        """
-        if page.file.src_uri not in self.notebooks:
-            return html
-        page.meta["search"] = {"exclude": True}
-        return notebook_page_html(html, self.figure_alts.get(page.file.src_uri, []))
+        """Tidy a notebook's page: figures' alt text, no tag labels or foreign loaders."""
+        return self._notebook_pages().tidy(html, page)
 
     def _execution(self) -> Execution:
         assert self.execution is not None
         return self.execution
+
+    def _notebook_pages(self) -> NotebookPages:
+        assert self.notebook_pages is not None
+        return self.notebook_pages
 
     def _generated(self) -> Path:
         """Where the build writes what it makes: the cache folder."""
@@ -522,65 +416,6 @@ class SnippetExecPlugin(BasePlugin[PluginConfig]):
         if damaged:
             log.info("%d unreadable cache entries were run again and replaced", len(damaged))
         self.execution.close()
-
-
-# The modules that shape a notebook: a change to one makes every notebook again.
-NOTEBOOK_MAKERS = engine_fingerprint(
-    Path(__file__).with_name(f"{name}.py")
-    for name in ("plugin", "notebooks", "bundles", "profile", "render")
-)
-
-
-def _notebook_uri(file: File) -> str:
-    """Where a page's notebook goes: `notebooks/` plus the page's path, as `.ipynb`."""
-    return posixpath.join("notebooks", posixpath.splitext(file.src_uri)[0] + ".ipynb")
-
-
-def _notebook_source(
-    page: Page,
-    config: MkDocsConfig,
-    execution: Execution,
-    refs: list[SnippetRef],
-    results: list[RunResult | None],
-) -> str:
-    """A hash of everything a page's notebook is made of: while it holds, the notebook does."""
-    name = page.file.src_uri
-    parts = [NOTEBOOK_MAKERS, nbformat.__version__, name, config.site_url or "", page.markdown]
-    for ref, result in zip(refs, results, strict=True):
-        parts.append(execution.snapshot(ref, name).key(""))
-        parts.append(",".join(variant.name for variant in execution.variants(ref, name)))
-        parts.append(json.dumps(result and result.to_json(), sort_keys=True))
-    digest = hashlib.sha256()
-    for part in parts:
-        digest.update(f"{part}\0".encode())
-    return digest.hexdigest()
-
-
-def _title(markdown: str) -> str | None:
-    """The plain text of the page's first level-1 heading, if it has one.
-
-    Backticks go: mkdocs-jupyter's table of contents drops code from a heading's anchor
-    while the heading itself keeps it, so a code span in a title breaks the link to it.
-    """
-    heading = re.search(r"^# +(.+?) *$", markdown, re.MULTILINE)
-    return heading[1].replace("`", "") if heading else None
-
-
-def _without_title(markdown: str) -> str:
-    """`markdown` without its first level-1 heading (a notebook's first cell has it)."""
-    return re.sub(r"^# +.+\n", "", markdown, count=1, flags=re.MULTILINE)
-
-
-def _position(pages: list[int], page: Page | None) -> int:
-    """Where `page` (by identity) is among `pages`; after them all if it is not."""
-    return pages.index(id(page)) if id(page) in pages else len(pages)
-
-
-def _pages_of(item: Any) -> list[Page]:
-    """The pages of a nav item, in order (a section's, recursively)."""
-    if isinstance(item, Section):
-        return [page for child in item.children for page in _pages_of(child)]
-    return [item] if isinstance(item, Page) else []
 
 
 def _snippet_pages_last(files: Files, snippet_pages: set[File], notebooks: Path) -> Files:
