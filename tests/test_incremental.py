@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import ast
+import hashlib
+import json
 import re
 from pathlib import Path
 
@@ -37,14 +39,39 @@ def test_a_notebook_made_from_the_same_source_is_known_by_its_stamp(tmp_path: Pa
         lambda path: path.with_name(path.name + ".made-from.json").write_bytes(b"\xff{"),
         lambda path: path.with_name(path.name + ".made-from.json").write_text('{"source": 1}'),
         lambda path: path.with_name(path.name + ".made-from.json").unlink(),
+        lambda path: path.with_name(path.name + ".made-from.json").write_text(
+            json.dumps(
+                {
+                    "source": "source",
+                    "written": hashlib.sha256(path.read_bytes()).hexdigest(),
+                    "figure_alts": "A red square",
+                }
+            )
+        ),
     ],
-    ids=["notebook edited", "notebook gone", "stamp damaged", "stamp of another shape", "no stamp"],
+    ids=[
+        "notebook edited",
+        "notebook gone",
+        "stamp damaged",
+        "stamp of another shape",
+        "no stamp",
+        "alt text not a list",
+    ],
 )
 def test_a_notebook_changed_since_its_stamp_is_made_again(tmp_path: Path, damage):
     path = tmp_path / "page.ipynb"
     write_notebook(figure_notebook(), path, "source")
     damage(path)
     assert made_from(path, "source") is None
+
+
+def test_a_folder_where_the_notebook_or_its_stamp_goes_is_replaced(tmp_path: Path):
+    path = tmp_path / "page.ipynb"
+    for folder in (path, path.with_name(path.name + ".made-from.json")):
+        folder.mkdir()
+        (folder / "inside").write_text("x")
+    assert write_notebook(figure_notebook(), path, "source") == ["A red square"]
+    assert made_from(path, "source") == ["A red square"]
 
 
 def test_a_warm_build_leaves_the_notebook_alone_and_an_edit_of_the_page_remakes_it(

@@ -273,8 +273,14 @@ def made_from(path: Path, source: str) -> list[str] | None:
     """
     try:
         stamp = json.loads(_stamp(path).read_bytes())
-        if stamp["source"] == source and stamp["written"] == _digest(path.read_bytes()):
-            return [str(alt) for alt in stamp["figure_alts"]]
+        alts = stamp["figure_alts"]
+        if (
+            stamp["source"] == source
+            and stamp["written"] == _digest(path.read_bytes())
+            and isinstance(alts, list)
+            and all(isinstance(alt, str) for alt in alts)
+        ):
+            return alts
     except (OSError, ValueError, TypeError, KeyError):
         pass
     return None
@@ -288,14 +294,20 @@ def write_notebook(notebook: nbformat.NotebookNode, path: Path, source: str) -> 
     """
     data = (nbformat.writes(notebook) + "\n").encode()
     if not (path.is_file() and path.read_bytes() == data):
-        if path.is_dir():
-            shutil.rmtree(path)
+        _clear(path)
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(data)
     alts = figure_alts(notebook)
     stamp = {"source": source, "written": _digest(data), "figure_alts": alts}
+    _clear(_stamp(path))
     _stamp(path).write_text(json.dumps(stamp), encoding="utf-8")
     return alts
+
+
+def _clear(path: Path) -> None:
+    """Remove a folder found where a file is to be written."""
+    if path.is_dir():
+        shutil.rmtree(path)
 
 
 def _stamp(notebook: Path) -> Path:
