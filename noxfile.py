@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
+import tomllib
 from pathlib import Path
 
 import nox
@@ -16,6 +17,7 @@ nox.options.sessions = ["lint", "tests"]
 # installed from changed (see `install`), so a second `nox -s docs` starts at once.
 nox.options.reuse_venv = "yes"
 LOCK_INPUTS = ("uv.lock", "pyproject.toml")
+ROOT = Path(__file__).parent
 
 QUIET = {"NO_MKDOCS_2_WARNING": "1"}  # MkDocs' and Material's banners about their successors
 
@@ -25,29 +27,58 @@ def install(session: nox.Session, *groups: str) -> None:
 
     Skipped when the environment was installed from the same lock file and groups.
     """
-    venv = Path(session.virtualenv.location)
-    if installed_from(venv) == lock_fingerprint(groups):
-        session.log("Environment matches uv.lock: not syncing it again")
-        return
     if session.venv_backend != "uv":
         session.install("uv")
+    sync(session, Path(session.virtualenv.location), groups)
+
+
+def install_variants(session: nox.Session) -> None:
+    """Make each variant's own environment, `.venvs/GROUP` (see `variant_groups`).
+
+    Shared by every session that runs snippets; each is synced only when the lock changed.
+    """
+    for group in variant_groups():
+        sync(session, ROOT / ".venvs" / group, (group,), only=True)
+
+
+def sync(session: nox.Session, venv: Path, groups: tuple[str, ...], only: bool = False) -> None:
+    """`uv sync` the environment at `venv` with `groups`, unless its stamp says it is.
+
+    `only`: the groups alone, without the project and its dependencies.
+    """
+    if installed_from(venv) == lock_fingerprint(groups):
+        session.log(f"{venv.name}: matches uv.lock, not syncing it again")
+        return
     session.run_install(
         "uv",
         "sync",
         "--locked",
-        "--no-default-groups",
-        *(f"--group={group}" for group in groups),
+        *(f"--only-group={group}" for group in groups)
+        if only
+        else ("--no-default-groups", *(f"--group={group}" for group in groups)),
         # Bytecode compiled once at install: every process then imports TensorFlow in
         # less than half the time, even where PYTHONDONTWRITEBYTECODE is set.
-        env={"UV_PROJECT_ENVIRONMENT": session.virtualenv.location, "UV_COMPILE_BYTECODE": "1"},
+        env={"UV_PROJECT_ENVIRONMENT": str(venv), "UV_COMPILE_BYTECODE": "1"},
     )
     (venv / STAMP).write_text(lock_fingerprint(groups))
+
+
+def variant_groups(root: Path = ROOT) -> list[str]:
+    """Dependency groups that conflict with the snippets' own: each a variant's environment.
+
+    They cannot be installed beside the site's packages, so each gets its own
+    environment under `.venvs/`, where the engine looks for it.
+    """
+    project = tomllib.loads((root / "pyproject.toml").read_text())
+    conflicts = project.get("tool", {}).get("uv", {}).get("conflicts", [])
+    paired = [pair for pair in conflicts if {"group": "snippets"} in pair]
+    return sorted({item["group"] for pair in paired for item in pair} - {"snippets"})
 
 
 STAMP = ".installed-from"
 
 
-def lock_fingerprint(groups: tuple[str, ...], root: Path = Path(__file__).parent) -> str:
+def lock_fingerprint(groups: tuple[str, ...], root: Path = ROOT) -> str:
     """A hash of the lock inputs and the groups an environment is installed with."""
     digest = hashlib.sha256(",".join(groups).encode())
     for name in LOCK_INPUTS:
@@ -67,6 +98,7 @@ def installed_from(venv: Path) -> str | None:
 def docs(session: nox.Session) -> None:
     """Build the site into site/ (strict; arguments go to `mkdocs build`)."""
     install(session, "docs")
+    install_variants(session)
     session.run("mkdocs", "build", "--strict", *session.posargs, env=QUIET)
 
 
@@ -74,6 +106,7 @@ def docs(session: nox.Session) -> None:
 def serve(session: nox.Session) -> None:
     """Preview the site with live reload (arguments go to `mkdocs serve`)."""
     install(session, "docs")
+    install_variants(session)
     session.run("mkdocs", "serve", *session.posargs, env=QUIET)
 
 
@@ -81,6 +114,7 @@ def serve(session: nox.Session) -> None:
 def tests(session: nox.Session) -> None:
     """Run the test suite: engine, snippets, claims, built site (arguments go to pytest)."""
     install(session, "test")
+    install_variants(session)
     install_chromium(session)
     session.run("pytest", *session.posargs, env=QUIET)
 
@@ -117,6 +151,7 @@ def lint(session: nox.Session) -> None:
 def bench(session: nox.Session) -> None:
     """Time the README command, builds against their floors, variants, scale and shards."""
     install(session, "bench")
+    install_variants(session)
     session.run("python", "tests/benchmarks/build_times.py", *session.posargs, env=QUIET)
 
 
@@ -124,4 +159,5 @@ def bench(session: nox.Session) -> None:
 def bench_peers(session: nox.Session) -> None:
     """Time the same pages built with snipexec, markdown-exec, mkdocs-jupyter and -gallery."""
     install(session, "bench")
+    install_variants(session)
     session.run("python", "tests/benchmarks/peers.py", *session.posargs, env=QUIET)

@@ -13,6 +13,7 @@ from bs4 import BeautifulSoup, Tag
 
 from snipexec import SNIPPET_ENVIRONMENT, without_startup_lines
 from snipexec._internal.directives import SnippetRef, find_snippets
+from snipexec._internal.portable import portable_text
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -67,6 +68,21 @@ def shown_snippets(html: str) -> dict[str, Shown]:
     return shown
 
 
+def variant_tabs(html: str, snippet: str) -> dict[str, str]:
+    """The outputs of `snippet` on a page, one per variant tab: label -> standard output."""
+    soup = BeautifulSoup(html, "html.parser")
+    for block in soup.select("div.snippet-code"):
+        title = block.select_one("span.filename")
+        if title is None or title.get_text() != snippet:
+            continue
+        tabs = block.find_next_sibling("div", class_="tabbed-set")
+        assert tabs is not None, f"{snippet}: its outputs are not in tabs"
+        labels = [label.get_text() for label in tabs.select(".tabbed-labels > label")]
+        outputs = [_text(tab.select_one(".snippet-output")) for tab in tabs.select(".tabbed-block")]
+        return dict(zip(labels, outputs, strict=True))
+    raise AssertionError(f"{snippet} is not on the page")
+
+
 def _text(block: Tag) -> str:
     code = block.select_one("pre code")
     assert code is not None
@@ -74,15 +90,20 @@ def _text(block: Tag) -> str:
 
 
 def run_file(
-    file: Path, cwd: Path, root: Path = ROOT, env: Mapping[str, str] | None = None
+    file: Path,
+    cwd: Path,
+    root: Path = ROOT,
+    env: Mapping[str, str] | None = None,
+    python: str = sys.executable,
 ) -> tuple[str, str]:
     """Run `python FILE` in a fresh interpreter from `cwd`, as a reader would.
 
-    `env` adds a variant's environment variables. Returns standard output and error as a
-    page shows them: paths under `root` relative, TensorFlow's start-up lines dropped.
+    `env` adds a variant's environment variables, `python` is its interpreter. Returns
+    standard output and error as a page shows them: paths portable (under `root`
+    relative, in an environment shortened), TensorFlow's start-up lines dropped.
     """
     completed = subprocess.run(
-        [sys.executable, str(file)],
+        [python, str(file)],
         cwd=cwd,
         env={**os.environ, **SNIPPET_ENVIRONMENT, **(env or {})},
         capture_output=True,
@@ -90,7 +111,7 @@ def run_file(
         check=False,
     )
     out, err = (
-        stream.decode().replace(f"{root}/", "") for stream in (completed.stdout, completed.stderr)
+        portable_text(stream.decode(), root) for stream in (completed.stdout, completed.stderr)
     )
     return out, without_startup_lines(err)
 

@@ -166,7 +166,7 @@ SNIPPETS = sorted({ref.path: ref for _, ref in references()}.items())
 def stored(ref) -> RunResult:
     """The cached result the page shows first for `ref`."""
     variant = VARIANTS[(ref.variants or SETTINGS.default_variants)[0]]
-    key = Snapshot.take(ROOT, ref.path).key(variant.fingerprint(variant.versions()))
+    key = Snapshot.take(ROOT, ref.path).key(variant.fingerprint(variant.installed(ROOT)))
     result = Cache(ROOT / ".cache/snipexec").get(key)
     assert result is not None, f"{ref.path}: no stored result (build the site first)"
     return result
@@ -184,7 +184,7 @@ def bundle_outputs(tmp_path_factory) -> dict[str, tuple[str, str]]:
         copy = folder / Path(path).name
         copy.write_text(make_bundle(ROOT / path).text)
         variant = VARIANTS[(ref.variants or SETTINGS.default_variants)[0]]
-        return run_file(copy, folder, root=folder, env=variant.env)
+        return run_file(copy, folder, root=folder, env=variant.env, python=variant.python(ROOT))
 
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
         return dict(zip([path for path, _ in SNIPPETS], pool.map(run, SNIPPETS), strict=True))

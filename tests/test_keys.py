@@ -4,7 +4,12 @@ from pathlib import Path
 import pytest
 
 from snipexec._internal.keys import Snapshot, local_imports
-from snipexec._internal.variants import RUNTIME_SOURCES, Variant, engine_fingerprint
+from snipexec._internal.variants import (
+    RUNTIME_SOURCES,
+    MissingEnvironment,
+    Variant,
+    engine_fingerprint,
+)
 
 
 @pytest.fixture
@@ -68,28 +73,91 @@ def test_key_changes_with_the_snippet_path(tree: Path):
     assert key(tree, path="snippets/q/copy.py") != key(tree)
 
 
-def test_variant_versions_name_installed_packages_only():
-    versions = Variant("v", packages=("numpy", "surely-not-installed-anywhere")).versions()
+def fake_environment(root: Path, group: str, packages: dict[str, tuple[str, list[str]]]) -> None:
+    """A virtual environment's files at `root/.venvs/GROUP`: name -> (version, requires)."""
+    folder = root / ".venvs" / group
+    (folder / "bin").mkdir(parents=True)
+    (folder / "bin" / "python").write_text("")
+    (folder / "pyvenv.cfg").write_text("home = /usr/bin\nversion_info = 3.11.9.final.0\n")
+    site = folder / "lib" / "python3.11" / "site-packages"
+    for name, (version, requires) in packages.items():
+        info = site / f"{name.replace('-', '_')}-{version}.dist-info"
+        info.mkdir(parents=True)
+        lines = [f"Name: {name}", f"Version: {version}", *(f"Requires-Dist: {r}" for r in requires)]
+        (info / "METADATA").write_text("\n".join(lines) + "\n")
+
+
+def test_variant_versions_name_installed_packages_only(tmp_path: Path):
+    variant = Variant("v", packages=("numpy", "surely-not-installed-anywhere"))
+    versions = variant.versions(variant.installed(tmp_path))
     assert versions["numpy"][0].isdigit()
     assert "surely-not-installed-anywhere" not in versions
     assert versions["python"].startswith("3.")
 
 
+def test_a_variant_of_its_own_environment_reads_that_environment(tmp_path: Path):
+    fake_environment(tmp_path, "old", {"numpy": ("1.24.3", [])})
+    old = Variant("old", group="old", packages=("numpy", "keras"))
+    assert old.python(tmp_path) == str(tmp_path / ".venvs/old/bin/python")
+    assert old.versions(old.installed(tmp_path)) == {"python": "3.11.9", "numpy": "1.24.3"}
+
+
+def test_a_missing_environment_says_how_to_make_it(tmp_path: Path):
+    with pytest.raises(MissingEnvironment, match=r"\.venvs/gone does not exist; `nox -s docs`"):
+        Variant("v", group="gone").installed(tmp_path)
+
+
 def test_variants_never_share_keys(tree: Path):
     keras3 = Variant("keras3", env={"KERAS_BACKEND": "tensorflow"}, packages=("numpy",))
     keras2 = Variant("keras2", env={"TF_USE_LEGACY_KERAS": "1"}, packages=("numpy",))
-    versions = keras3.versions()
-    keys = {key(tree, variant.fingerprint(versions)) for variant in (keras3, keras2)}
+    installed = keras3.installed(tree)
+    keys = {key(tree, variant.fingerprint(installed)) for variant in (keras3, keras2)}
     assert len(keys) == 2
 
 
-def test_a_changed_package_version_changes_only_the_variants_that_use_it(tree: Path):
-    keras2 = Variant("keras2", packages=("tf-keras", "numpy"))
-    jax = Variant("jax", packages=("jax", "numpy"))
-    before = {v.name: key(tree, v.fingerprint(v.versions())) for v in (keras2, jax)}
-    bumped = {**keras2.versions(), "tf-keras": "99.0"}
-    assert key(tree, keras2.fingerprint(bumped)) != before["keras2"]
-    assert key(tree, jax.fingerprint(jax.versions())) == before["jax"]
+def test_a_changed_version_in_one_environment_changes_only_its_variants_keys(tmp_path: Path):
+    """Also a version of a package that a listed one requires, two steps down."""
+    tree = tmp_path
+    (tree / "snippets").mkdir()
+    (tree / "snippets/a.py").write_text("print(1)\n")
+    stack = {"tensorflow": ("2.12.1", ["keras>=2.12", "numpy>=1.22"]), "keras": ("2.12.0", [])}
+    fake_environment(tree, "keras2", {**stack, "numpy": ("1.24.3", ["extra-only; extra == 'x'"])})
+    fake_environment(tree, "other", {"numpy": ("1.24.3", [])})
+    keras2 = Variant("keras2", group="keras2", packages=("tensorflow",))
+    other = Variant("other", group="other", packages=("numpy",))
+
+    def keys() -> dict[str, str]:
+        return {
+            v.name: key(tree, v.fingerprint(v.installed(tree)), "snippets/a.py")
+            for v in (keras2, other)
+        }
+
+    before = keys()
+    site = tree / ".venvs/keras2/lib/python3.11/site-packages"
+    (site / "numpy-1.24.3.dist-info").rename(site / "numpy-1.26.0.dist-info")
+    metadata = site / "numpy-1.26.0.dist-info/METADATA"
+    metadata.write_text(metadata.read_text().replace("1.24.3", "1.26.0"))
+    after = keys()
+    assert after["keras2"] != before["keras2"]
+    assert after["other"] == before["other"]
+
+
+def test_the_key_follows_what_a_listed_package_requires_not_its_extras(tmp_path: Path):
+    fake_environment(
+        tmp_path,
+        "e",
+        {
+            "tensorflow": ("2.12.1", ["keras<2.13", 'nvidia-x; extra == "and-cuda"']),
+            "keras": ("2.12.0", []),
+            "nvidia-x": ("1.0", []),
+            "unrelated": ("3.0", []),
+        },
+    )
+    variant = Variant("e", group="e", packages=("tensorflow",))
+    assert variant.installed(tmp_path).closure(variant.packages) == {
+        "keras": "2.12.0",
+        "tensorflow": "2.12.1",
+    }
 
 
 def test_the_engine_fingerprint_covers_all_code_a_run_depends_on():

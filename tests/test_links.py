@@ -15,10 +15,10 @@ pytestmark = pytest.mark.site
 
 @pytest.fixture
 def project_copy(built_site: Path, tmp_path: Path) -> Path:
-    """The project's pages and configuration, reading its snippets and filled cache."""
+    """The project's pages and configuration, reading its snippets, environments and cache."""
     shutil.copytree(ROOT / "docs", tmp_path / "docs")
     shutil.copy2(ROOT / "mkdocs.yml", tmp_path / "mkdocs.yml")
-    for name in ("snippets", "src", ".cache/snipexec"):
+    for name in ("snippets", "src", ".cache/snipexec", ".venvs", "pyproject.toml"):
         (tmp_path / name).parent.mkdir(exist_ok=True)
         (tmp_path / name).symlink_to(ROOT / name)
     return tmp_path

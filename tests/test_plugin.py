@@ -201,7 +201,9 @@ def test_page_offers_versions_notebook_and_downloads(project: TinyProject):
     two_snippet_project(project)
     assert project.build().returncode == 0
     html = project.html()
-    assert re.search(r"Outputs on this page were produced on \d{4}-\d\d-\d\d with Python 3\.", html)
+    assert re.search(
+        r"Outputs on this page were produced on \d{4}-\d\d-\d\d, by:\s+plain: Python 3\.", html
+    )
     assert "Run this page as a notebook" in html
     assert "Download the examples: a.py, b.py" in html
     site = project.root / "site"

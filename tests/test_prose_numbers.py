@@ -39,6 +39,7 @@ ALLOWED = {
     "docs/thread-model.md": {
         "28": "the thread's example input, set in thread_example.py's code",
         "300": "the check-yourself question",
+        "2.16": "the TensorFlow release whose `import keras` is Keras 3 (its release notes)",
     },
     "docs/one-by-one.md": {"16": "Conv2D(16, 3): a layer named in the output"},
 }
@@ -51,10 +52,11 @@ def numbers(text: str) -> set[str]:
 def prose_and_outputs(html: str) -> tuple[str, str]:
     article = BeautifulSoup(html, "html.parser").select_one("article")
     assert article is not None
-    outputs = "\n".join(block.get_text() for block in article.select(".snippet-output pre"))
+    # What runs printed, and the versions of the environments that ran them.
+    made = ".snippet-output pre, .snippet-provenance, .snippet-versions, .snippet-variants"
+    outputs = "\n".join(block.get_text() for block in article.select(made))
     for noise in article.select(
-        "pre, .highlight, .snippet-provenance, .snippet-versions, .headerlink, figure, blockquote,"
-        " details, h1"
+        f"pre, .highlight, {made}, .headerlink, figure, blockquote, details, h1"
     ):
         noise.decompose()
     return "\n".join(element.get_text(" ") for element in article.select("p, li, td")), outputs

@@ -37,7 +37,8 @@ def run_alone(path: str, variant: str, scratch: Path) -> tuple[str, str]:
     """Run one snippet where it lives, from an empty folder of its own."""
     folder = scratch / f"{variant}-{path.replace('/', '_')}"
     folder.mkdir()
-    return run_file(ROOT / path, folder, env=VARIANTS[variant].env)
+    variant_ = VARIANTS[variant]
+    return run_file(ROOT / path, folder, env=variant_.env, python=variant_.python(ROOT))
 
 
 @pytest.fixture(scope="module")
@@ -62,7 +63,7 @@ def test_stored_output_is_byte_identical_to_a_standalone_run(
     built_site, standalone_outputs, path, variant
 ):
     variant_ = VARIANTS[variant]
-    key = Snapshot.take(ROOT, path).key(variant_.fingerprint(variant_.versions()))
+    key = Snapshot.take(ROOT, path).key(variant_.fingerprint(variant_.installed(ROOT)))
     stored = Cache(ROOT / ".cache/snipexec").get(key)
     assert stored is not None
     assert (stored.stdout, stored.stderr) == standalone_outputs[path, variant]

@@ -16,9 +16,10 @@ from .cache import Cache
 from .directives import SnippetRef
 from .keys import Snapshot
 from .pool import WorkerPool
-from .results import Failure, Figure, RunResult
+from .portable import portable_result
+from .results import Failure, RunResult
 from .runner import WorkerError
-from .variants import Variant
+from .variants import MissingEnvironment, Variant
 
 log = get_plugin_logger("snipexec")
 
@@ -108,9 +109,16 @@ class Execution:
         return self._snapshots[ref.path]
 
     def _fingerprint(self, variant: Variant) -> tuple[str, dict[str, str]]:
+        """The variant's key prefix and shown versions, read from its environment once."""
         if variant.name not in self._fingerprints:
-            versions = variant.versions()
-            self._fingerprints[variant.name] = (variant.fingerprint(versions), versions)
+            try:
+                installed = variant.installed(self.root)
+            except MissingEnvironment as error:
+                raise SnippetError(str(error)) from None
+            self._fingerprints[variant.name] = (
+                variant.fingerprint(installed),
+                variant.versions(installed),
+            )
         return self._fingerprints[variant.name]
 
     def key(self, snapshot: Snapshot, variant: Variant) -> str:
@@ -217,28 +225,11 @@ class Execution:
         finally:
             self.waited += time.perf_counter() - start
         stamped = replace(result, versions=self._fingerprint(variant)[1], ran_at=_now())
-        return relative_paths(stamped, self.root)
+        return portable_result(stamped, self.root)
 
     def close(self) -> None:
         """Drop queued runs that have not started and wait for those running, if any."""
         self._queue.shutdown(wait=True, cancel_futures=True)
-
-
-def relative_paths(result: RunResult, root: Path) -> RunResult:
-    """`result` with the project root removed from every path it shows."""
-    prefix = f"{root}/"
-
-    def clean(text: str) -> str:
-        return text.replace(prefix, "")
-
-    failure = result.failure
-    return replace(
-        result,
-        stdout=clean(result.stdout),
-        stderr=clean(result.stderr),
-        figures=tuple(Figure(clean(item.svg), clean(item.alt)) for item in result.figures),
-        failure=failure and replace(failure, summary=clean(failure.summary)),
-    )
 
 
 def _bounded(result: RunResult, limits: Limits) -> tuple[RunResult, int]:

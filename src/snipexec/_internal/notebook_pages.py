@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import hashlib
+import importlib
 import json
 import posixpath
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -18,7 +19,6 @@ from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page
 from pathspec.gitignore import GitIgnoreSpec
 
-from . import profile
 from .bundles import Bundle, without_local_imports
 from .directives import SnippetRef
 from .keys import Snapshot
@@ -33,7 +33,7 @@ from .notebooks import (
 )
 from .render import notebook_page_html, provenance
 from .results import RunResult
-from .variants import engine_fingerprint
+from .variants import Variant, engine_fingerprint
 
 # The modules that shape a notebook: a change to one makes every notebook again.
 NOTEBOOK_MAKERS = engine_fingerprint(
@@ -50,13 +50,15 @@ class Block:
         ref: The block.
         snapshot: The bytes of its snippet and the modules beside it, as this build read them.
         bundle: Its snippet folded with those modules.
-        result: The run the page shows first (`None` if it never ran).
+        variant: The variant the page shows first.
+        result: Its run (`None` if it never ran).
         runs_under: The variants it claims to run under.
     """
 
     ref: SnippetRef
     snapshot: Snapshot
     bundle: Bundle
+    variant: Variant
     result: RunResult | None
     runs_under: tuple[str, ...]
 
@@ -83,18 +85,33 @@ class NotebookPages:
         spec = GitIgnoreSpec.from_lines([f"/{uri}"])
         config.not_in_nav = spec if config.not_in_nav is None else config.not_in_nav + spec
 
-    def write(self, page: Page, blocks: Sequence[Block], config: MkDocsConfig) -> None:
-        """Write the page's notebook, unless it is still made of the same page and runs."""
+    def write(
+        self,
+        page: Page,
+        blocks: Sequence[Block],
+        config: MkDocsConfig,
+        environments: Mapping[str, tuple[str, str]],
+    ) -> None:
+        """Write the page's notebook, unless it is still made of the same page and runs.
+
+        `environments` maps each variant with an environment of its own to its label and
+        the command that installs it, for the notebook's note on running elsewhere.
+        """
         uri = notebook_uri(page.file)
         path = self.folder / uri
-        source = _source(page, blocks, config)
+        source = _source(page, blocks, config, environments)
         alts = made_from(path, source)
         if alts is None:
-            alts = write_notebook(self._notebook(page, blocks, config), path, source)
+            notebook = self._notebook(page, blocks, config, environments)
+            alts = write_notebook(notebook, path, source)
         self.figure_alts[uri] = alts
 
     def _notebook(
-        self, page: Page, blocks: Sequence[Block], config: MkDocsConfig
+        self,
+        page: Page,
+        blocks: Sequence[Block],
+        config: MkDocsConfig,
+        environments: Mapping[str, tuple[str, str]],
     ) -> nbformat.NotebookNode:
         """The page's notebook: its prose around its snippets and their stored outputs."""
         markdown = page.markdown or ""
@@ -113,9 +130,11 @@ class NotebookPages:
             for block in blocks
         ]
         runs_under = {Path(block.ref.path).name: list(block.runs_under) for block in blocks}
-        results = [block.result for block in blocks if block.result is not None]
-        intro = provenance(results) or "Not run yet."
-        guidance = profile.notebook_guidance(runs_under)
+        shown = [(block.variant, block.result) for block in blocks if block.result is not None]
+        installs = {name: install for name, (_, install) in environments.items()}
+        intro = provenance(shown, installs) or "Not run yet."
+        profile = importlib.import_module(blocks[0].variant.profile)
+        guidance = profile.notebook_guidance(runs_under, environments)
         return build_notebook(PageText(title, intro, guidance, prose), snippets)
 
     def nav(self, nav: Navigation, files: Files) -> Navigation:
@@ -173,13 +192,18 @@ def notebook_uri(file: File) -> str:
     return posixpath.join("notebooks", posixpath.splitext(file.src_uri)[0] + ".ipynb")
 
 
-def _source(page: Page, blocks: Sequence[Block], config: MkDocsConfig) -> str:
+def _source(
+    page: Page,
+    blocks: Sequence[Block],
+    config: MkDocsConfig,
+    environments: Mapping[str, tuple[str, str]],
+) -> str:
     """A hash of everything a page's notebook is made of: while it holds, the notebook does."""
     parts = [NOTEBOOK_MAKERS, nbformat.__version__, page.file.src_uri, config.site_url or ""]
-    parts.append(page.markdown or "")
+    parts += [page.markdown or "", json.dumps(environments, sort_keys=True)]
     for block in blocks:
         parts.append(block.snapshot.key(""))
-        parts.append(",".join(block.runs_under))
+        parts.append(f"{block.variant}:{','.join(block.runs_under)}")
         parts.append(json.dumps(block.result and block.result.to_json(), sort_keys=True))
     digest = hashlib.sha256()
     for part in parts:

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from textwrap import indent
 
 from .directives import SnippetRef
-from .render import NOT_RUN, fenced, figure
+from .render import NOT_RUN, fenced, figure, versions_text
 from .results import RunResult
 from .variants import Variant
 
@@ -70,8 +70,8 @@ def _cannot_run(variant: Variant, result: RunResult) -> str:
 
 
 def _versions(result: RunResult) -> str:
-    listed = ", ".join(f"{name} {version}" for name, version in result.versions.items())
-    return f'<p class="snippet-versions">{html.escape(listed)}</p>\n' if listed else ""
+    listed = versions_text(result.versions)
+    return f"{listed}\n{{: .snippet-versions }}\n" if listed else ""
 
 
 def _signature(result: RunResult) -> tuple[str, str, tuple[str, ...]]:

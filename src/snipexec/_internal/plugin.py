@@ -29,7 +29,7 @@ from .keys import Snapshot
 from .notebook_pages import Block, NotebookPages, notebook_uri
 from .outputs import render_outputs
 from .pool import WorkerPool
-from .profile import DEFAULT_VARIANTS
+from .profile import DEFAULT_RUNS, DEFAULT_VARIANTS
 from .render import (
     fenced,
     page_footer,
@@ -69,7 +69,7 @@ class PluginConfig(Config):
     variables), `preload` (modules its worker imports once), `packages` (distributions
     whose versions key its cache) and `profile` (the module that resets library state
     between snippets and collects figures)."""
-    default_variants = opt.ListOfItems(opt.Type(str), default=list(DEFAULT_VARIANTS))
+    default_variants = opt.ListOfItems(opt.Type(str), default=list(DEFAULT_RUNS))
     """The variants a snippet block runs under unless it says `variants=`."""
     workers = opt.Type(int, default=os.cpu_count() or 1)
     """How many snippets run at once, each in its own worker process."""
@@ -119,6 +119,7 @@ class SnippetExecPlugin(BasePlugin[PluginConfig]):
         self.staged: StagedSite | None = None
         self.notebook_pages: NotebookPages | None = None
         self.bundles: dict[Snapshot, Bundle] = {}  # this build's, by the bytes they are made of
+        self.installs: dict[str, str] = {}  # variant with an environment of its own -> pip line
         self.own_seconds = 0.0  # this build's time in the plugin's hooks, waits for runs included
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
@@ -140,7 +141,12 @@ class SnippetExecPlugin(BasePlugin[PluginConfig]):
         variants = self._variants()
         if self.pool is None or self.pool.variants != variants:
             self._close_pool()
-            self.pool = WorkerPool(variants)
+            self.pool = WorkerPool(variants, root=self.root)
+        self.installs = {
+            name: command
+            for name, variant in variants.items()
+            if (command := variant.install_command(self.root))
+        }
         generated = self._generated()
         self.bundles = {}
         # Kept across the builds of `mkdocs serve`: a page that fails keeps its notebook.
@@ -203,7 +209,7 @@ class SnippetExecPlugin(BasePlugin[PluginConfig]):
         markdown = self._copies_and_notebook(markdown, page, config)
         return markdown + self._footer(page.file, refs, results)
 
-    def _block(self, ref: SnippetRef, page: str) -> tuple[str, list[RunResult]]:
+    def _block(self, ref: SnippetRef, page: str) -> tuple[str, list[tuple[Variant, RunResult]]]:
         """The Markdown of one snippet block and the results it shows.
 
         Under `mkdocs serve` a failing snippet is shown in place as an error, so the
@@ -219,7 +225,12 @@ class SnippetExecPlugin(BasePlugin[PluginConfig]):
             return _error_admonition(str(error)), []
         code = fenced(outcome.snapshot.text, "python", ref.path, "snippet-code")
         outputs = render_outputs(ref, outcome.results, self.pool.variants)
-        shown = [result for result in outcome.results.values() if result is not None]
+        variants = self.pool.variants
+        shown = [
+            (variants[name], result)
+            for name, result in outcome.results.items()
+            if result is not None
+        ]
         return f"{code}\n{outputs}", shown
 
     def _variants(self) -> dict[str, Variant]:
@@ -245,7 +256,9 @@ class SnippetExecPlugin(BasePlugin[PluginConfig]):
         self._close_pool()
         raise SystemExit(0)
 
-    def _footer(self, file: File, refs: list[SnippetRef], results: list[RunResult]) -> str:
+    def _footer(
+        self, file: File, refs: list[SnippetRef], results: list[tuple[Variant, RunResult]]
+    ) -> str:
         """Versions stamp, notebook link and downloads, with links relative to the page."""
         here = posixpath.dirname(file.src_uri)
         notebook = notebook_uri(file) if self.config.notebooks else None
@@ -253,7 +266,7 @@ class SnippetExecPlugin(BasePlugin[PluginConfig]):
             (posixpath.basename(path), path) for path in dict.fromkeys(r.path for r in refs)
         ]
         return page_footer(
-            provenance(results),
+            provenance(results, self.installs),
             notebook and posixpath.relpath(notebook, here),
             [(name, posixpath.relpath(path, here)) for name, path in downloads],
         )
@@ -303,7 +316,11 @@ class SnippetExecPlugin(BasePlugin[PluginConfig]):
                 if self.command != "serve":
                     raise PluginError(str(error)) from None
                 return markdown  # the page shows the error; the notebook keeps its last version
-            self._notebook_pages().write(page, blocks, config)
+            environments = {
+                name: (self._execution().pool.variants[name].label, install)
+                for name, install in self.installs.items()
+            }
+            self._notebook_pages().write(page, blocks, config, environments)
         return markdown
 
     def _notebook_block(self, ref: SnippetRef, page: str, bundle: Bundle) -> Block:
@@ -314,6 +331,7 @@ class SnippetExecPlugin(BasePlugin[PluginConfig]):
             ref=ref,
             snapshot=execution.snapshot(ref, page),
             bundle=bundle,
+            variant=variants[0],
             result=execution.result(ref, page),
             runs_under=tuple(v.name for v in variants if not ref.expected_exception(v.name)),
         )

@@ -18,10 +18,16 @@ class WorkerPool:
     never gets more runners than there were runs of it at the same time.
     """
 
-    def __init__(self, variants: Mapping[str, Variant], env: Mapping[str, str] | None = None):
-        """Prepare runners for `variants`; none is started yet."""
+    def __init__(
+        self,
+        variants: Mapping[str, Variant],
+        env: Mapping[str, str] | None = None,
+        root: Path | None = None,
+    ):
+        """Prepare runners for `variants` of the project at `root`; none is started yet."""
         self.variants = dict(variants)
         self.env = dict(env or {})
+        self.root = root
         self._idle: dict[str, list[Runner]] = {name: [] for name in self.variants}
         self._all: list[Runner] = []
         self._lock = threading.Lock()
@@ -53,7 +59,7 @@ class WorkerPool:
         with self._lock:
             if self._idle[variant]:
                 return self._idle[variant].pop()
-            runner = Runner(self.variants[variant], self.env)
+            runner = Runner(self.variants[variant], self.env, self.root)
             self._all.append(runner)
             return runner
 

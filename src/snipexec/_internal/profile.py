@@ -12,6 +12,7 @@ import io
 import random
 import re
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -26,11 +27,9 @@ SNIPPET_ENVIRONMENT = {
     "COLUMNS": "80",
 }
 
-# Where `import keras` finds Keras 2, as in a Keras 2 installation (see its module).
-KERAS2_PATH = Path(__file__).with_name("keras2_path")
-
 # The variants a site gets unless its `mkdocs.yml` declares its own. `packages` are
-# distribution names whose versions go into the cache key (absent ones are skipped).
+# distribution names whose versions label the outputs; they and what they require key the
+# cache (absent ones are skipped). `group` names a variant's own environment.
 DEFAULT_VARIANTS: dict[str, dict[str, Any]] = {
     "keras3": {
         "label": "Keras 3 (TensorFlow)",
@@ -39,10 +38,18 @@ DEFAULT_VARIANTS: dict[str, dict[str, Any]] = {
         "packages": ["tensorflow", "tensorflow-cpu", "keras", "numpy", "matplotlib"],
     },
     "keras2": {
+        "label": "Keras 2.12 (TensorFlow 2.12)",
+        "group": "keras2",
+        "preload": ["tensorflow", "keras", "matplotlib.pyplot"],
+        "packages": ["tensorflow", "keras", "numpy", "matplotlib"],
+    },
+    # Keras 2 on a current TensorFlow: only where a page shows that it prints otherwise.
+    "tf-keras": {
         "label": "Keras 2 (tf-keras)",
-        "env": {"TF_USE_LEGACY_KERAS": "1", "PYTHONPATH": str(KERAS2_PATH)},
+        "group": "tf-keras",
+        "env": {"TF_USE_LEGACY_KERAS": "1"},
         "preload": ["tensorflow", "tf_keras", "matplotlib.pyplot"],
-        "packages": ["tensorflow", "tensorflow-cpu", "tf-keras", "numpy", "matplotlib"],
+        "packages": ["tensorflow", "tf-keras", "numpy", "matplotlib"],
     },
     "jax": {
         "label": "Keras 3 (JAX)",
@@ -60,11 +67,17 @@ DEFAULT_VARIANTS: dict[str, dict[str, Any]] = {
     },
 }
 
+# The variants a block runs under unless it names its own.
+DEFAULT_RUNS = ("keras3", "keras2", "jax")
+
 # Lines TensorFlow's C++ runtime prints on its own, once per process: when it starts,
 # first runs an op, or first compiles with XLA. They depend on the machine and the
 # process (CPU flags, process id, time, addresses) and on what ran before, not on the
 # snippet.
-_STARTUP_SOURCES = r"(?:port|cpu_feature_guard|cuda_\w+|service|device_compiler)\.(?:cc|h)"
+_STARTUP_SOURCES = (
+    r"(?:port|cpu_feature_guard|cuda_\w+|cudart_stub|service|device_compiler"
+    r"|tf2tensorrt/utils/py_utils)\.(?:cc|h)"
+)
 _STARTUP_LINE = re.compile(
     r"^(?:"
     r"WARNING: All log messages before absl::InitializeLog\(\) is called are written to STDERR"
@@ -93,14 +106,15 @@ def reset_state() -> None:
         sys.modules["numpy"].random.seed(SEED)
     if "tensorflow" in sys.modules:
         _forget_tracing_history()
-    keras2 = sys.modules.get("tf_keras")
-    keras = sys.modules.get("keras")
-    if keras is not None and keras is not keras2:  # no slow garbage collection
-        keras.backend.clear_session(free_memory=False)  # layer names restart at conv2d
+    for name in ("keras", "tf_keras"):  # Keras 3, or Keras 2 as `keras` or as tf-keras
+        keras = sys.modules.get(name)
+        if keras is None:
+            continue
+        if keras.__version__.startswith("2"):
+            keras.backend.clear_session()  # layer names restart at conv2d
+        else:
+            keras.backend.clear_session(free_memory=False)  # no slow garbage collection
         keras.utils.set_random_seed(SEED)
-    if keras2 is not None:
-        keras2.backend.clear_session()
-        keras2.utils.set_random_seed(SEED)
     if "matplotlib.pyplot" in sys.modules:
         sys.modules["matplotlib.pyplot"].close("all")
         sys.modules["matplotlib"].rc_file_defaults()
@@ -159,19 +173,22 @@ get_ipython().events.register("pre_run_cell", lambda _: keras.backend.clear_sess
 LIBRARY_NAMES = {"python": "Python", "tensorflow": "TensorFlow", "keras": "Keras", "numpy": "NumPy"}
 
 
-def notebook_guidance(runs_under: dict[str, list[str]]) -> str:
-    """What a fresh kernel needs, and which examples (file: variants) also run on Keras 2."""
-    legacy = [name for name, variants in runs_under.items() if "keras2" in variants]
+def notebook_guidance(
+    runs_under: dict[str, list[str]], environments: Mapping[str, tuple[str, str]]
+) -> str:
+    """What a fresh kernel needs, and which examples (file: variants) run elsewhere too.
+
+    `environments` maps a variant with an environment of its own to its label and the
+    command that installs it.
+    """
     text = (
         "Run the cells in order: an example may use what a cell above it defined, and the "
         "first code cell starts each example from a fresh Keras session. The outputs shown "
-        "are those of the site's build."
+        "are those of the site's build, on its first environment."
     )
-    if not legacy:
-        return text + "\n\nThe examples need Keras 3; they were not run on Keras 2."
-    names = ", ".join(f"`{name}`" for name in legacy)
-    return (
-        f"{text}\n\n**On Keras 2** ({names}): `pip install tf-keras`, and set "
-        "`TF_USE_LEGACY_KERAS=1` before TensorFlow is imported (run "
-        "`%env TF_USE_LEGACY_KERAS=1` in a fresh kernel, before any other cell)."
-    )
+    for name, (label, install) in environments.items():
+        files = [file for file, variants in runs_under.items() if name in variants]
+        if files:
+            listed = ", ".join(f"`{file}`" for file in files)
+            text += f"\n\n**On {label}** ({listed}): in a fresh environment, `{install}`."
+    return text

@@ -5,11 +5,12 @@ from __future__ import annotations
 import base64
 import html
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from textwrap import indent
 
 from .profile import LIBRARY_NAMES
 from .results import RunResult
+from .variants import Variant
 
 NOT_RUN = (
     '!!! warning "Not run"\n\n    Execution is off and this snippet has no stored output yet.\n'
@@ -40,17 +41,33 @@ def replace_lines(markdown: str, start: int, end: int, replacement: str, prefix:
     return "".join([*lines[: start - 1], block, *lines[end:]])
 
 
-def provenance(results: list[RunResult]) -> str:
-    """When, and with which versions, a page's outputs were produced (empty if never run)."""
-    ran = [result for result in results if result.ran_at]
+def provenance(runs: Sequence[tuple[Variant, RunResult]], installs: Mapping[str, str]) -> str:
+    """When, and in which environments, a page's outputs were produced (empty if never run).
+
+    Each variant that produced an output is listed once with its versions, and with
+    `installs[name]`, how a reader gets its own environment, where it has one.
+    """
+    ran = {variant.name: (variant, result) for variant, result in reversed(runs) if result.ran_at}
     if not ran:
         return ""
-    dates = sorted({result.ran_at[:10] for result in ran})
+    dates = sorted({result.ran_at[:10] for _, result in ran.values()})
     when = f"on {dates[0]}" if len(dates) == 1 else f"between {dates[0]} and {dates[-1]}"
-    versions = ", ".join(
-        f"{LIBRARY_NAMES.get(name, name)} {version}" for name, version in ran[-1].versions.items()
+    lines = [f"Outputs on this page were produced {when}, by:", ""]
+    for name, (variant, result) in sorted(ran.items(), key=lambda item: _order(runs, item[0])):
+        install = f"; its own environment: `{installs[name]}`" if name in installs else ""
+        lines.append(f"- {variant.label}: {versions_text(result.versions)}{install}")
+    return "\n".join(lines)
+
+
+def versions_text(versions: Mapping[str, str]) -> str:
+    """`Python 3.11.7, TensorFlow 2.12.1, ...`: the versions a run was made with."""
+    return ", ".join(
+        f"{LIBRARY_NAMES.get(name, name)} {version}" for name, version in versions.items()
     )
-    return f"Outputs on this page were produced {when} with {versions}."
+
+
+def _order(runs: Sequence[tuple[Variant, RunResult]], name: str) -> int:
+    return next(index for index, (variant, _) in enumerate(runs) if variant.name == name)
 
 
 def page_footer(stamp: str, notebook: str | None, downloads: list[tuple[str, str]]) -> str:

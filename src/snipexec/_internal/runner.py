@@ -6,7 +6,6 @@ import importlib
 import json
 import os
 import subprocess
-import sys
 import tempfile
 import threading
 import time
@@ -16,9 +15,18 @@ from pathlib import Path
 
 from .results import Failure, Figure, RunResult
 from .streams import read_text
-from .variants import Variant
+from .variants import MissingEnvironment, Variant
 
 STARTUP_TIMEOUT = 600.0
+# The worker runs in the variant's interpreter, which need not have this engine or the
+# site's packages installed: it imports the engine's `snipexec` package from this folder
+# without running its `__init__` (which needs MkDocs) and without adding to `sys.path`.
+ENGINE_PACKAGE = str(Path(__file__).parents[1])
+BOOTSTRAP = (
+    "import sys, types; package = types.ModuleType('snipexec'); "
+    "package.__path__ = [sys.argv.pop(1)]; sys.modules['snipexec'] = package; "
+    "from snipexec._internal.worker import main; main(sys.argv[1], sys.argv[2:])"
+)
 
 
 class WorkerError(RuntimeError):
@@ -33,12 +41,24 @@ class Runner:
     `mkdocs serve`; after a timeout or a crash the next `run` starts a new one.
     """
 
-    def __init__(self, variant: Variant, env: Mapping[str, str] | None = None):
-        """Prepare a runner; `env` is added to the worker's environment (tests use it)."""
+    def __init__(
+        self, variant: Variant, env: Mapping[str, str] | None = None, root: Path | None = None
+    ):
+        """Prepare a runner for a project at `root` (default: the working directory).
+
+        `env` is added to the worker's environment (tests use it).
+        """
         self.variant = variant
+        self.root = root or Path.cwd()
         self.profile = importlib.import_module(variant.profile)
         snippet_environment = getattr(self.profile, "SNIPPET_ENVIRONMENT", {})
-        self.env = {**os.environ, **snippet_environment, **variant.env, **(env or {})}
+        self.env = {
+            **os.environ,
+            **_activated(variant.environment(self.root)),
+            **snippet_environment,
+            **variant.env,
+            **(env or {}),
+        }
         self._process: subprocess.Popen[bytes] | None = None
         self._requests: Connection | None = None
         self._replies: Connection | None = None
@@ -100,14 +120,12 @@ class Runner:
             assert self._requests is not None and self._replies is not None
             return self._requests, self._replies
         self._stop()
+        try:
+            python = self.variant.python(self.root)
+        except MissingEnvironment as error:
+            raise WorkerError(str(error)) from None
         process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "snipexec._internal.worker",
-                self.variant.profile,
-                *self.variant.preload,
-            ],
+            [python, "-c", BOOTSTRAP, ENGINE_PACKAGE, self.variant.profile, *self.variant.preload],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             env=self.env,
@@ -153,3 +171,11 @@ class Runner:
                 self._process.kill()
             self._process.wait()
         self._process = None
+
+
+def _activated(environment: Path | None) -> dict[str, str]:
+    """What activating a variant's own environment sets: its `bin` first on `PATH`."""
+    if environment is None:
+        return {}
+    path = os.pathsep.join([str(environment / "bin"), os.environ.get("PATH", "")])
+    return {"VIRTUAL_ENV": str(environment), "PATH": path}
