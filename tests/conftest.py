@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import textwrap
@@ -69,6 +70,16 @@ class TinyProject:
         name = "index.html" if page == "index" else f"{page}/index.html"
         markup = (self.root / "site" / name).read_text()
         return BeautifulSoup(markup, "html.parser").get_text()
+
+
+def copy_of_the_site(folder: Path) -> Path:
+    """The real site's pages, theme overrides and hooks copied into `folder`, reading the
+    project's snippets, engine and variant environments where they are; no cache."""
+    shutil.copytree(ROOT / "docs", folder / "docs")
+    shutil.copy2(ROOT / "mkdocs.yml", folder / "mkdocs.yml")
+    for name in ("snippets", "src", ".venvs", "pyproject.toml"):
+        (folder / name).symlink_to(ROOT / name)
+    return folder
 
 
 @pytest.fixture

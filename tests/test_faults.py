@@ -2,8 +2,11 @@
 
 import json
 import os
+import re
+import signal
 import subprocess
 import sys
+import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -123,11 +126,19 @@ def test_stored_results_hold_no_path_of_the_build_machine(project: TinyProject):
 def test_a_shard_runs_its_part_and_the_merged_cache_builds_without_the_libraries(
     project: TinyProject,
 ):
-    """Three shards fill three caches; merged, they build the same site with nothing run."""
+    """Three shards fill three caches; merged, they build the same site with nothing run.
+
+    Blocks that expect their snippet to fail are stored by their shard too.
+    """
     paths = [f"snippets/s{n}.py" for n in range(9)]
     for number, path in enumerate(paths):
         project.write(path, f"import heavy\nprint({number} * heavy.FACTOR)\n")
-    project.page("index.md", *paths)
+    failing = [f"snippets/f{n}.py" for n in range(3)]
+    for path in failing:
+        project.write(path, f"import heavy\nraise ValueError({path!r})\n")
+    blocks = [f"```snippet\n{path}\n```\n" for path in paths]
+    blocks += [f"```snippet raises=ValueError\n{path}\n```\n" for path in failing]
+    project.write("docs/index.md", "# index\n\n" + "\n".join(blocks))
     project.preload("heavy", "FACTOR = 7\n")
     same_date = {"SOURCE_DATE_EPOCH": "1790000000"}  # the theme stamps the build's date
     normal = project.build("--strict", **same_date)
@@ -198,3 +209,82 @@ def test_a_damaged_notebook_in_the_cache_is_written_again(project: TinyProject, 
     rebuilt = project.build("--strict")
     assert rebuilt.returncode == 0, rebuilt.stderr
     assert notebook.read_bytes() == good
+
+
+def test_a_shard_fails_for_a_snippet_that_does_not_end_as_its_block_expects(
+    project: TinyProject,
+):
+    project.write("snippets/ok.py", "print('no error')\n")
+    project.page("index.md", "snippets/ok.py", options="raises=ValueError")
+    shard = project.build(SNIPEXEC_SHARD="1/1")
+    assert shard.returncode != 0
+    assert "docs/index.md:3: snippets/ok.py was expected to raise ValueError" in shard.stderr
+    assert not list((project.root / ".cache/snipexec").glob("*.json"))
+
+
+SPAWNS = """\
+import subprocess
+subprocess.Popen(["sleep", "{seconds}"])
+subprocess.Popen(["sh", "-c", "sleep {seconds}1 &"])  # a grandchild, orphaned at once
+print("started")
+"""
+
+
+def left_running(marker: str) -> list[str]:
+    listed = subprocess.run(["pgrep", "-af", marker], capture_output=True, text=True)
+    return [line for line in listed.stdout.splitlines() if "pgrep" not in line]
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc")
+def test_processes_a_snippet_leaves_running_are_ended_and_logged(project: TinyProject):
+    project.write("snippets/spawns.py", SPAWNS.format(seconds=4242))
+    project.page("index.md", "snippets/spawns.py")
+    build = project.build("--strict")
+    assert build.returncode == 0, build.stderr
+    # The shell may be caught before or after it started its `sleep`: 2 or 3 processes.
+    ended = r"spawns\.py left [23] process\(es\) running under plain, now ended: .*sleep 4242"
+    assert re.search(ended, build.stderr)
+    assert left_running("sleep 4242") == []
+    assert "started" in project.html()
+
+
+@pytest.mark.parametrize("how", [signal.SIGTERM, signal.SIGINT])
+def test_a_build_stopped_midway_leaves_no_worker_or_child(project: TinyProject, how):
+    marker = f"{4300 + how}"
+    project.write(
+        "snippets/slow.py", SPAWNS.format(seconds=marker) + "import time\ntime.sleep(60)\n"
+    )
+    project.page("index.md", "snippets/slow.py")
+    build = subprocess.Popen(
+        [sys.executable, "-m", "mkdocs", "build"],
+        cwd=project.root,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    assert wait_until(lambda: left_running(f"sleep {marker}1"), seconds=60)  # all started
+    build.send_signal(how)
+    build.wait(timeout=30)
+    assert wait_until(lambda: not left_running(marker), seconds=10)
+    assert wait_until(lambda: not working_in(project.root), seconds=10)  # no worker either
+
+
+def working_in(folder: Path) -> list[int]:
+    """Processes whose working directory is `folder`: a build's workers."""
+    found = []
+    for entry in Path("/proc").glob("[0-9]*"):
+        try:
+            if Path(os.readlink(entry / "cwd")) == folder:
+                found.append(int(entry.name))
+        except OSError:
+            continue
+    return found
+
+
+def wait_until(condition, seconds: float) -> bool:
+    """Whether `condition()` holds within `seconds` (checked every 0.1 s)."""
+    deadline = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.1)
+    return True

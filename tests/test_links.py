@@ -1,13 +1,13 @@
 """The real site's build checks every internal link and anchor of its rendered pages."""
 
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
+from conftest import copy_of_the_site
 from site_pages import ROOT
 
 pytestmark = pytest.mark.site
@@ -15,12 +15,10 @@ pytestmark = pytest.mark.site
 
 @pytest.fixture
 def project_copy(built_site: Path, tmp_path: Path) -> Path:
-    """The project's pages and configuration, reading its snippets, environments and cache."""
-    shutil.copytree(ROOT / "docs", tmp_path / "docs")
-    shutil.copy2(ROOT / "mkdocs.yml", tmp_path / "mkdocs.yml")
-    for name in ("snippets", "src", ".cache/snipexec", ".venvs", "pyproject.toml"):
-        (tmp_path / name).parent.mkdir(exist_ok=True)
-        (tmp_path / name).symlink_to(ROOT / name)
+    """The project's pages and configuration, reading its snippets and its filled cache."""
+    copy_of_the_site(tmp_path)
+    (tmp_path / ".cache").mkdir()
+    (tmp_path / ".cache/snipexec").symlink_to(ROOT / ".cache/snipexec")
     return tmp_path
 
 

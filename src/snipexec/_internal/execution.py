@@ -43,6 +43,16 @@ class Shard:
 
 
 @dataclass(frozen=True)
+class Run:
+    """A queued run of a block's snippet under one variant."""
+
+    future: Future[RunResult]
+    variant: Variant
+    ref: SnippetRef
+    page: str
+
+
+@dataclass(frozen=True)
 class Outcome:
     """What a page shows for one snippet: its snapshot and one result per variant.
 
@@ -81,7 +91,7 @@ class Execution:
         self.timeout, self.default_variants, self.limits = timeout, default_variants, limits
         self.shard = shard
         self._queue = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="snipexec")
-        self._runs: dict[str, tuple[Future[RunResult], Variant]] = {}
+        self._runs: dict[str, Run] = {}
         self._snapshots: dict[str, Snapshot] = {}
         self._fingerprints: dict[str, tuple[str, dict[str, str]]] = {}
         self._outcomes: dict[tuple[str, int], Outcome] = {}
@@ -143,18 +153,28 @@ class Execution:
                 snapshot.text,
                 ref.timeout or self.timeout,
             )
-            self._runs[key] = (future, variant)
+            self._runs[key] = Run(future, variant, ref, page)
 
     def wait(self) -> None:
-        """Wait for every queued run and store the ones that ended normally (for shards)."""
-        for key, (future, variant) in list(self._runs.items()):
-            try:
-                result = self._finish(future, variant)
-            except SnippetError:
-                continue
-            if result.failure is None:
-                self.cache.put(key, result)
-                self.ran[key] = result
+        """Wait for every queued run, check it as its page expects, and store it (for shards).
+
+        A run that did not end as its page expects fails, as it would fail the build.
+        """
+        for key, run in list(self._runs.items()):
+            where = f"{run.page}:{run.ref.line}: {run.ref.path}"
+            result = self._checked(run, where)
+            self.cache.put(key, result)
+            self.ran[key] = result
+
+    def _checked(self, run: Run, where: str) -> RunResult:
+        """The run's result, once it ended as its block expects under its variant."""
+        try:
+            result = self._finish(run.future, run.variant)
+        except SnippetError as error:
+            raise SnippetError(f"{where} could not run under {run.variant.name}: {error}") from None
+        expected = run.ref.expected_exception(run.variant.name)
+        _check(result, expected, where, run.variant.name)
+        return result
 
     def result(self, ref: SnippetRef, page: str) -> RunResult | None:
         """The result under the first of `ref`'s variants: what a notebook shows."""
@@ -204,11 +224,7 @@ class Execution:
                 return cached
             self.prefetch(ref, page)
         where = f"{page}:{ref.line}: {ref.path}"
-        try:
-            result = self._finish(self._runs[key][0], variant)
-        except SnippetError as error:
-            raise SnippetError(f"{where} could not run under {variant.name}: {error}") from None
-        _check(result, ref.expected_exception(variant.name), where, variant.name)
+        result = self._checked(Run(self._runs[key].future, variant, ref, page), where)
         if snapshot.unchanged(self.root):  # else a file was saved during the run: not stored
             self.cache.put(key, result)
         self.ran[key] = result

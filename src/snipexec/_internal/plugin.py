@@ -37,6 +37,7 @@ from .render import (
     replace_lines,
     with_copy,
 )
+from .rendered_notebooks import drop_unreadable
 from .results import RunResult
 from .runner import WorkerError
 from .staging import StagedSite
@@ -183,6 +184,8 @@ class SnippetExecPlugin(BasePlugin[PluginConfig]):
                 pages[file] = (page, refs)
         if self.execution.shard is not None:
             self._run_shard()
+        if self.config.notebooks and (dropped := drop_unreadable(config)):
+            log.info("%d unreadable rendered notebooks in mkdocs-jupyter's cache removed", dropped)
         for file, (page, refs) in pages.items():
             for ref in refs:
                 if files.get_file_from_path(ref.path) is None:
@@ -246,7 +249,7 @@ class SnippetExecPlugin(BasePlugin[PluginConfig]):
         """Run this shard's misses into the cache and stop: a shard renders nothing."""
         assert self.execution is not None and self.execution.shard is not None
         shard = self.execution.shard
-        self.execution.wait()
+        self._guard(self.execution.wait)
         log.info(
             "shard %d/%d: %d run(s) stored in the cache; no site written",
             shard.index,

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import json
 import os
+import signal
 import subprocess
 import tempfile
 import threading
@@ -13,9 +15,13 @@ from collections.abc import Mapping
 from multiprocessing.connection import Connection
 from pathlib import Path
 
+from mkdocs.plugins import get_plugin_logger
+
 from .results import Failure, Figure, RunResult
 from .streams import read_text
 from .variants import MissingEnvironment, Variant
+
+log = get_plugin_logger("snipexec")
 
 STARTUP_TIMEOUT = 600.0
 # The worker runs in the variant's interpreter, which need not have this engine or the
@@ -91,6 +97,14 @@ class Runner:
                 start = time.perf_counter()
                 reply, failure = self._exchange(request, timeout)
                 elapsed = time.perf_counter() - start
+            if reply.get("ended"):
+                log.info(
+                    "%s left %d process(es) running under %s, now ended: %s",
+                    snippet.name,
+                    len(reply["ended"]),
+                    self.variant.name,
+                    "; ".join(reply["ended"]),
+                )
             clean = self.profile.without_startup_lines
             return RunResult(
                 stdout=clean(read_text(folder / "stdout")),
@@ -129,6 +143,9 @@ class Runner:
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             env=self.env,
+            # Its own process group: what a snippet starts can be ended with it, and a
+            # Ctrl-C meant for the build reaches the build, which ends the workers.
+            start_new_session=True,
         )
         assert process.stdin is not None and process.stdout is not None
         self._process = process
@@ -156,7 +173,7 @@ class Runner:
         """Stop the worker, if one is running; a thread waiting on it gets a crash or error."""
         process = self._process
         if process is not None and process.poll() is None:
-            process.kill()  # first, to wake a thread that holds the lock while it waits
+            _end_group(process)  # first, to wake a thread that holds the lock while it waits
         with self._lock:
             self._stop()
 
@@ -167,10 +184,15 @@ class Runner:
                 connection.close()
         self._requests = self._replies = None
         if self._process is not None:
-            if self._process.poll() is None:
-                self._process.kill()
-            self._process.wait()
+            _end_group(self._process)
         self._process = None
+
+
+def _end_group(process: subprocess.Popen[bytes]) -> None:
+    """Kill the worker and every process left in its group, and reap the worker."""
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(process.pid, signal.SIGKILL)
+    process.wait()
 
 
 def _activated(environment: Path | None) -> dict[str, str]:

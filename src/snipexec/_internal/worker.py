@@ -23,6 +23,7 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
+from .leftovers import adopt_orphans, end_group_when_orphaned, end_leftovers, running
 from .streams import read_text, redirected
 
 
@@ -35,8 +36,11 @@ def main(profile_name: str, preload: list[str]) -> None:
     os.close(devnull)
     os.dup2(2, 1)  # stray output outside a run goes to the build log, not the pipe
     default_warning_filters = list(warnings.filters)
+    adopt_orphans()
+    end_group_when_orphaned()
     profile = importlib.import_module(profile_name)
     _preload(preload, profile.without_startup_lines)
+    own = running()
     replies.send_bytes(b"ready")
     while True:
         try:
@@ -44,6 +48,7 @@ def main(profile_name: str, preload: list[str]) -> None:
         except EOFError:
             return
         reply = run_snippet(**request, profile=profile, warning_filters=default_warning_filters)
+        reply["ended"] = end_leftovers(own)
         replies.send_bytes(json.dumps(reply).encode())
 
 
