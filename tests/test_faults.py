@@ -173,32 +173,6 @@ def snapshot(folder: Path) -> dict[str, bytes]:
     return {str(p.relative_to(folder)): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
 
 
-def test_serve_shows_a_failing_snippet_in_place_and_keeps_serving(project: TinyProject):
-    from test_serve import free_port, wait_for
-
-    project.write("snippets/a.py", "print('fine so far')\n")
-    project.page("index.md", "snippets/a.py")
-    port = free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}"],
-        cwd=project.root,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        url = f"http://127.0.0.1:{port}/"
-        wait_for(url, "fine so far")
-        project.write("snippets/a.py", "print('half')\nraise KeyError('oops')\n")
-        page = wait_for(url, "KeyError")
-        assert "docs/index.md:3: snippets/a.py:2 raised KeyError" in page
-        assert 'class="admonition failure"' in page
-        project.write("snippets/a.py", "print('fixed again')\n")
-        wait_for(url, "fixed again")
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
-
-
 @pytest.mark.parametrize("damage", [b"\xff\xfe not a notebook", b""])
 def test_a_damaged_notebook_in_the_cache_is_written_again(project: TinyProject, damage: bytes):
     two_snippet_project(project)

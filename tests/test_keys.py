@@ -37,10 +37,13 @@ def test_local_imports_are_followed_transitively(tree: Path):
 
 
 def test_key_is_the_same_for_the_same_files_read_twice(tree: Path):
+    main = tree / "snippets/q/main.py"
     first = key(tree)
-    (tree / "snippets/q/main.py").write_bytes((tree / "snippets/q/main.py").read_bytes())
+    main.write_bytes(main.read_bytes())  # a save without an edit
     assert key(tree) == first
-    assert len(first) == 64 and int(first, 16) >= 0
+    assert len(first) == 64 and set(first) <= set("0123456789abcdef")  # a SHA-256, in hex
+    main.write_bytes(main.read_bytes().replace(b"f()", b"g()"))  # one byte, same length
+    assert key(tree) != first
 
 
 def test_a_snapshot_knows_when_its_files_changed(tree: Path):
