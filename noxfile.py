@@ -139,6 +139,13 @@ def install_chromium(session: nox.Session) -> None:
     )
 
 
+@nox.session(python=False)
+def clean(session: nox.Session) -> None:
+    """Empty the caches in .cache/: run results, notebooks, rendered pages, templates."""
+    shutil.rmtree(ROOT / ".cache", ignore_errors=True)
+    session.log("Removed .cache/: the next build runs every snippet again")
+
+
 @nox.session
 def lint(session: nox.Session) -> None:
     """Check style and common mistakes with ruff."""

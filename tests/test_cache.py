@@ -1,8 +1,10 @@
+import time
 from pathlib import Path
 
 import pytest
 
 from snipexec import Cache, Failure, Figure, RunResult
+from snipexec._internal.cache import RECENT_BUILDS
 
 RESULT = RunResult(
     stdout="out\n",
@@ -48,3 +50,33 @@ def test_failed_write_leaves_previous_entry(tmp_path: Path, monkeypatch: pytest.
         cache.put("k", RunResult(stdout="new", stderr=""))
     assert cache.get("k") == RESULT
     assert [p.name for p in tmp_path.iterdir()] == ["k.json"]
+
+
+def test_entries_no_recent_build_used_are_removed(tmp_path: Path):
+    cache = Cache(tmp_path)
+    for key in ("kept", "dropped"):
+        cache.put(key, RESULT)
+    later = time.time() + 60
+    assert cache.keep_only_recent({"kept", "dropped"}, later) == 0
+    for _ in range(RECENT_BUILDS - 1):  # still listed by one of the recent builds
+        assert cache.keep_only_recent({"kept"}, later) == 0
+    assert cache.keep_only_recent({"kept"}, later) == 1
+    assert cache.get("kept") is not None and cache.get("dropped") is None
+    assert len(list((tmp_path / "used").glob("*.txt"))) == RECENT_BUILDS
+
+
+def test_an_entry_newer_than_the_build_is_kept_for_a_build_running_beside_it(tmp_path: Path):
+    cache = Cache(tmp_path)
+    started = time.time() - 60
+    cache.put("written-meanwhile", RESULT)
+    for _ in range(RECENT_BUILDS + 1):
+        assert cache.keep_only_recent(set(), started) == 0
+    assert cache.get("written-meanwhile") is not None
+
+
+def test_the_size_counts_every_file(tmp_path: Path):
+    cache = Cache(tmp_path)
+    cache.put("a", RESULT)
+    (tmp_path / "notebooks").mkdir()
+    (tmp_path / "notebooks" / "x.ipynb").write_bytes(b"12345")
+    assert cache.size() == (tmp_path / "a.json").stat().st_size + 5

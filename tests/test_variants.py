@@ -9,9 +9,6 @@ from test_plugin import ran
 
 TWO_VARIANTS = """\
 site_name: tiny
-markdown_extensions:
-  - pymdownx.tabbed:
-      alternate_style: true
 plugins:
   - snipexec:
       variants:

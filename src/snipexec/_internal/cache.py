@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
 import tempfile
 import threading
+import time
 from pathlib import Path
 
 from .results import RunResult
 
 FORMAT = 2  # bump when the stored shape changes: older entries then count as missing
+RECENT_BUILDS = 3  # entries used by none of the last builds, and older than them, go
 
 
 class Cache:
@@ -62,3 +65,38 @@ class Cache:
         except BaseException:
             Path(temporary).unlink(missing_ok=True)
             raise
+
+    def keep_only_recent(self, used: set[str], started: float) -> int:
+        """Record the keys this build used; remove entries no recent build used.
+
+        An entry goes only when none of the last `RECENT_BUILDS` builds used it and it
+        is older than this build's start (`started`, a `time.time()`): what a build
+        running at the same time writes or reads is newer, or listed once it ends.
+        Returns how many entries were removed.
+        """
+        lists = self.folder / "used"
+        lists.mkdir(parents=True, exist_ok=True)
+        mine = lists / f"{time.time_ns()}-{os.getpid()}.txt"
+        mine.write_text("\n".join(sorted(used)))
+        recent = sorted(lists.glob("*.txt"))[-RECENT_BUILDS:]
+        for old in set(lists.glob("*.txt")) - set(recent):
+            old.unlink(missing_ok=True)
+        kept = set(used)
+        for listed in recent:
+            with contextlib.suppress(OSError):
+                kept.update(listed.read_text().split())
+        removed = 0
+        for entry in self.folder.glob("*.json"):
+            with contextlib.suppress(OSError):
+                if entry.stem not in kept and entry.stat().st_mtime < started:
+                    entry.unlink()
+                    removed += 1
+        return removed
+
+    def size(self) -> int:
+        """Bytes the cache folder holds, everything in it counted."""
+        total = 0
+        for file in self.folder.rglob("*"):
+            with contextlib.suppress(OSError):
+                total += file.stat().st_size if file.is_file() else 0
+        return total

@@ -98,6 +98,7 @@ class Execution:
         self.ran: dict[str, RunResult] = {}
         self.reused: set[str] = set()
         self.waited = 0.0  # seconds spent waiting for runs to end
+        self.started = time.time()  # entries older than this no recent build used may go
 
     def variants(self, ref: SnippetRef, page: str) -> tuple[Variant, ...]:
         """The variants `ref` runs under; an unknown name is an error naming page and line."""

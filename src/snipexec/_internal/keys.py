@@ -30,11 +30,14 @@ class Snapshot:
     def take(cls, root: Path, path: str) -> Snapshot:
         """Read the snippet at `root / path` and the modules beside it that it imports."""
         snippet = root / path
-        modules = sorted(local_imports(snippet))
+        files = read_with_imports(snippet)
+        code = files.pop(snippet)
         return cls(
             path=path,
-            code=snippet.read_bytes(),
-            modules=tuple((m.relative_to(root).as_posix(), m.read_bytes()) for m in modules),
+            code=code,
+            modules=tuple(
+                (module.relative_to(root).as_posix(), files[module]) for module in sorted(files)
+            ),
         )
 
     @property
@@ -65,21 +68,29 @@ def _read(file: Path) -> bytes | None:
 
 def local_imports(snippet: Path) -> set[Path]:
     """Files beside `snippet` that it imports, directly or through one another."""
-    found: set[Path] = set()
+    return set(read_with_imports(snippet)) - {snippet}
+
+
+def read_with_imports(snippet: Path) -> dict[Path, bytes]:
+    """`snippet`'s bytes and those of the files beside it that it imports, each read once.
+
+    The imports are found in the very bytes returned, so they agree with what runs.
+    """
+    files: dict[Path, bytes] = {}
     pending = [snippet]
     while pending:
-        for module in _imported_files(pending.pop()):
-            if module not in found:
-                found.add(module)
-                pending.append(module)
-    found.discard(snippet)
-    return found
+        source = pending.pop()
+        if source in files:
+            continue
+        files[source] = source.read_bytes()
+        pending.extend(_imported_files(source, files[source]))
+    return files
 
 
-def _imported_files(source: Path) -> Iterator[Path]:
+def _imported_files(source: Path, code: bytes) -> Iterator[Path]:
     """Files in `source`'s folder named by its absolute imports (a package: all its files)."""
     folder = source.parent
-    text = source.read_bytes().decode("utf-8", errors="replace")
+    text = code.decode("utf-8", errors="replace")
     for top in _imported_names(text, str(source)):
         if (folder / f"{top}.py").is_file():
             yield folder / f"{top}.py"

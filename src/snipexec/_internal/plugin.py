@@ -45,8 +45,16 @@ from .variants import Variant
 
 log = get_plugin_logger("snipexec")
 
-# What the rendered Markdown uses: fence titles and classes, the footer box, the notice.
-REQUIRED_EXTENSIONS = ("admonition", "attr_list", "md_in_html", "pymdownx.superfences")
+# What the rendered Markdown uses: fence titles and classes, the footer box, the notes,
+# the tabs of outputs that differ between variants, the collapsed note of a bundle's helpers.
+REQUIRED_EXTENSIONS: dict[str, dict[str, Any]] = {
+    "admonition": {},
+    "attr_list": {},
+    "md_in_html": {},
+    "pymdownx.superfences": {},
+    "pymdownx.tabbed": {"alternate_style": True},
+    "pymdownx.details": {},
+}
 MODE_VARIABLE = "SNIPEXEC_EXECUTE"
 SHARD_VARIABLE = "SNIPEXEC_SHARD"
 CACHE_VARIABLE = "SNIPEXEC_CACHE_DIR"
@@ -133,9 +141,10 @@ class SnippetExecPlugin(BasePlugin[PluginConfig]):
         """Prepare the cache and the runner; stage a one-off build in a side folder."""
         self.own_seconds = 0.0
         self.root = Path(config.config_file_path or "mkdocs.yml").resolve().parent
-        for extension in REQUIRED_EXTENSIONS:
+        for extension, settings in REQUIRED_EXTENSIONS.items():
             if extension not in config.markdown_extensions:
                 config.markdown_extensions.append(extension)
+                config.mdx_configs.setdefault(extension, settings)
         mode = os.environ.get(MODE_VARIABLE, self.config.execute)
         if mode not in MODES:
             raise PluginError(f"{MODE_VARIABLE}={mode!r}: expected one of {', '.join(MODES)}")
@@ -291,8 +300,14 @@ class SnippetExecPlugin(BasePlugin[PluginConfig]):
             self.root / path: code.decode("utf-8", errors="replace")
             for path, code in [(snapshot.path, snapshot.code), *snapshot.modules]
         }
+
+        def read(path: Path) -> str:
+            if path not in texts:  # the bundler follows an import the snapshot did not
+                raise BundleError(f"{path.name} is imported but is not a module beside it")
+            return texts[path]
+
         try:
-            return make_bundle(self.root / ref.path, lambda path: texts[path])
+            return make_bundle(self.root / ref.path, read)
         except BundleError as error:
             raise PluginError(f"{page}:{ref.line}: {error}") from None
 
@@ -423,20 +438,28 @@ class SnippetExecPlugin(BasePlugin[PluginConfig]):
             raise PluginError(str(error)) from None
 
     def _report(self) -> None:
-        assert self.execution is not None
-        ran = self.execution.ran
-        seconds = sum(result.seconds for result in ran.values())
+        """Log the build's runs and the cache, after removing entries no recent build used."""
+        execution = self._execution()
+        cache = execution.cache
+        removed = 0
+        if execution.mode != "off":
+            removed = cache.keep_only_recent(
+                set(execution.ran) | execution.reused, execution.started
+            )
+        seconds = sum(result.seconds for result in execution.ran.values())
         log.info(
-            "%d run(s) of snippets in %.1f s, %d reused from the cache; its own work %.3f s",
-            len(ran),
+            "%d run(s) of snippets in %.1f s, %d reused from the cache; its own work %.3f s; "
+            "cache %.1f MB, %d unused entries removed",
+            len(execution.ran),
             seconds,
-            len(self.execution.reused),
-            self.own_seconds - self.execution.waited,
+            len(execution.reused),
+            self.own_seconds - execution.waited,
+            cache.size() / 1e6,
+            removed,
         )
-        damaged = self.execution.cache.damaged
-        if damaged:
-            log.info("%d unreadable cache entries were run again and replaced", len(damaged))
-        self.execution.close()
+        if cache.damaged:
+            log.info("%d unreadable cache entries were run again and replaced", len(cache.damaged))
+        execution.close()
 
 
 def _snippet_pages_last(files: Files, snippet_pages: set[File], notebooks: Path) -> Files:
