@@ -1,4 +1,7 @@
+import re
+
 import pytest
+from bs4 import BeautifulSoup
 
 from snipexec._internal.directives import DirectiveError, find_snippets
 
@@ -67,3 +70,68 @@ def test_skips_snippet_syntax_shown_inside_another_fence():
 def test_malformed_references_name_page_and_line(markdown, message):
     with pytest.raises(DirectiveError, match="^" + message.replace(".", r"\.")):
         find_snippets(markdown, "docs/p.md")
+
+
+CONTEXTS = """\
+# Contexts
+
+!!! note "In an admonition"
+
+    ```snippet
+    snippets/in_note.py
+    ```
+
+=== "In a tab"
+
+    ```snippet
+    snippets/in_tab.py
+    ```
+
+1. In a list item:
+
+    ```snippet
+    snippets/in_list.py
+    ```
+
+<!-- commented out:
+```snippet
+snippets/commented.py
+```
+-->
+
+<!-- ```snippet -->
+
+````markdown
+```snippet
+snippets/shown.py
+```
+````
+"""
+
+
+def test_blocks_run_in_admonitions_tabs_and_lists_not_in_comments_or_fences(project):
+    config = project.root / "mkdocs.yml"
+    config.write_text(
+        config.read_text()
+        + "markdown_extensions:\n  - pymdownx.tabbed:\n      alternate_style: true\n"
+    )
+    for name in ("in_note", "in_tab", "in_list", "commented", "shown"):
+        project.write(f"snippets/{name}.py", f"print('output of {name}')\n")
+    project.write("docs/index.md", CONTEXTS)
+    build = project.build("--strict")
+    assert build.returncode == 0, build.stderr
+    assert sorted(re.findall(r"ran snippets/(\w+)\.py", build.stderr)) == [
+        "in_list",
+        "in_note",
+        "in_tab",
+    ]
+    page = (project.root / "site/index.html").read_text()
+    soup = BeautifulSoup(page, "html.parser")
+    for name, container in (
+        ("in_note", ".admonition"),
+        ("in_tab", ".tabbed-block"),
+        ("in_list", "li"),
+    ):
+        outputs = [element.get_text() for element in soup.select(f"{container} .snippet-output code")]
+        assert f"output of {name}\n" in outputs, name
+    assert "output of commented" not in page and "output of shown" not in page

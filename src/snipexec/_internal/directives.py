@@ -11,7 +11,9 @@ Options: `timeout=SECONDS`; `variants=A,B` (the variants it runs under, each of 
 must succeed); `raises=Error` (it must fail with that exception) or `raises=VARIANT:Error`
 (only under that variant: the page then shows that variant's error as the reason it
 cannot run there); `max-lines=N` and `max-bytes=N` (how much output may be shown).
-Fences of any other kind are skipped whole, so a page can show the syntax itself.
+Fences of any other kind are skipped whole, so a page can show the syntax itself, and
+so are HTML comments: a block commented out does not run. A block may be indented, as in
+an admonition, a content tab or a list item; what replaces it keeps that indentation.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from pathlib import PurePosixPath
 from typing import TypeVar
 
 _FENCE = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})(?P<info>.*)$")
+_COMMENT_OPENS = re.compile(r"^[ \t]*<!--")
 
 
 Number = TypeVar("Number", int, float)
@@ -73,6 +76,9 @@ def find_snippets(markdown: str, page: str) -> list[SnippetRef]:
     lines = markdown.splitlines()
     number = 0
     while number < len(lines):
+        if _COMMENT_OPENS.match(lines[number]):
+            number = _after_comment(lines, number)
+            continue
         opening = _FENCE.match(lines[number])
         number += 1
         if not opening:
@@ -91,6 +97,15 @@ def find_snippets(markdown: str, page: str) -> list[SnippetRef]:
             options = words[1] if len(words) > 1 else ""
             refs.append(_reference(body, options, page, start, number, opening["indent"]))
     return refs
+
+
+def _after_comment(lines: list[str], number: int) -> int:
+    """The index of the line after the HTML comment that opens on line `number`."""
+    rest = lines[number].split("<!--", 1)[1]
+    while "-->" not in rest and number + 1 < len(lines):
+        number += 1
+        rest = lines[number]
+    return number + 1
 
 
 def _closes(line: str, fence: str) -> bool:
