@@ -10,7 +10,10 @@ All in temporary folders, each build in a fresh process:
   a second time (the environment reused) against a bare `mkdocs build --strict` in that
   environment; and once after a lock input changed (the environment synced again).
 - **Install size** each variant adds to the first: the sizes in the RECORD files of the
-  distributions its packages need and the first variant's do not.
+  distributions its packages need and the first variant's do not; a variant with an
+  environment of its own counts that whole environment. And the time to make each such
+  environment with `uv sync --only-group` from an empty package cache (downloads
+  included), as on a new machine.
 - **Scale**: generated sites of 20 pages of 10 snippets (small Keras models with
   summaries, NumPy, a figure a page), built at 20, 100 and 200 snippets; a cold build
   against (framework import + run time / workers + render), and the engine's overhead in
@@ -44,7 +47,7 @@ import yaml
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
-from snipexec._internal.profile import DEFAULT_VARIANTS, SNIPPET_ENVIRONMENT
+from snipexec._internal.profile import DEFAULT_RUNS, DEFAULT_VARIANTS, SNIPPET_ENVIRONMENT
 from snipexec._internal.variants import Variant
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -155,10 +158,11 @@ def median(values: Iterable[float]) -> float:
 
 
 def import_seconds(variant: Variant, repeat: int) -> float:
-    """Median seconds for a fresh interpreter to import what `variant`'s worker preloads."""
+    """Median seconds for a fresh interpreter (the variant's own) to import its preloads."""
     code = "\n".join(f"import {module}" for module in variant.preload)
     env = {**SNIPPET_ENVIRONMENT, **variant.env}
-    return median(timed([sys.executable, "-c", code], ROOT, **env)[0] for _ in range(repeat))
+    python = variant.python(ROOT)
+    return median(timed([python, "-c", code], ROOT, **env)[0] for _ in range(repeat))
 
 
 def floor(build: Build, imports: dict[str, float], render: float, workers: int) -> float:
@@ -183,6 +187,12 @@ def build_rows(
     return rows
 
 
+def with_environments(project: Path) -> Path:
+    """`project` reading the variants' environments of this checkout (made by nox)."""
+    (project / ".venvs").symlink_to(ROOT / ".venvs")
+    return project
+
+
 def copy_project(destination: Path) -> Path:
     """Copy the project's tracked files, as they are in the working tree, to `destination`."""
     listed = subprocess.run(
@@ -193,7 +203,7 @@ def copy_project(destination: Path) -> Path:
         if source.is_file():
             (destination / name).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(source, destination / name)
-    return destination
+    return with_environments(destination)
 
 
 def readme_rows(project: Path, repeat: int) -> list[Row]:
@@ -236,21 +246,45 @@ def installed_closure(names: Iterable[str]) -> set[str]:
     return found
 
 
-def installed_bytes(name: str) -> int:
+def installed_bytes(distribution: importlib.metadata.Distribution) -> int:
     """The size of an installed distribution, from its RECORD file."""
-    files = importlib.metadata.distribution(name).files or []
-    return sum(file.size or 0 for file in files)
+    return sum(file.size or 0 for file in distribution.files or [])
 
 
 def size_rows() -> list[Row]:
     """MB each variant adds to an installation of the first variant's packages."""
     base = installed_closure(VARIANTS[BASE_VARIANT].packages)
-    rows = [Row(f"{BASE_VARIANT} (base): MB installed", sum(map(installed_bytes, base)) / 1e6)]
+    megabytes = sum(installed_bytes(importlib.metadata.distribution(n)) for n in base) / 1e6
+    rows = [Row(f"{BASE_VARIANT} (base): MB installed", megabytes)]
     for name, variant in VARIANTS.items():
-        added = sorted(installed_closure(variant.packages) - base)
-        if name != BASE_VARIANT:
-            megabytes = sum(map(installed_bytes, added)) / 1e6
-            rows.append(Row(f"{name} adds: MB ({', '.join(added) or 'nothing'})", megabytes))
+        if variant.group:
+            installed = variant.installed(ROOT)
+            found = importlib.metadata.distributions(path=list(installed.paths))
+            megabytes = sum(map(installed_bytes, found)) / 1e6
+            rows.append(Row(f"{name}: MB, its own environment (.venvs/{variant.group})", megabytes))
+        elif name != BASE_VARIANT:
+            added = sorted(installed_closure(variant.packages) - base)
+            megabytes = sum(installed_bytes(importlib.metadata.distribution(n)) for n in added)
+            rows.append(Row(f"{name} adds: MB ({', '.join(added) or 'nothing'})", megabytes / 1e6))
+    return rows
+
+
+def environment_rows(scratch: Path) -> list[Row]:
+    """Seconds to make each variant's own environment from an empty package cache."""
+    rows = []
+    for name, variant in VARIANTS.items():
+        if variant.group:
+            folder = scratch / f"env-{variant.group}"
+            seconds = timed(
+                ["uv", "sync", "--locked", f"--only-group={variant.group}"],
+                ROOT,
+                UV_PROJECT_ENVIRONMENT=str(folder),
+                UV_CACHE_DIR=str(scratch / f"uv-cache-{variant.group}"),
+                UV_COMPILE_BYTECODE="1",
+            )[0]
+            rows.append(Row(f"{name}: uv sync, empty package cache, seconds", seconds))
+            shutil.rmtree(folder, ignore_errors=True)
+            shutil.rmtree(scratch / f"uv-cache-{variant.group}", ignore_errors=True)
     return rows
 
 
@@ -280,7 +314,7 @@ def generate_site(folder: Path, snippets: int, variants: list[str]) -> Path:
         ],
     }
     (folder / "mkdocs.yml").write_text(yaml.safe_dump(config, sort_keys=False))
-    return folder
+    return with_environments(folder)
 
 
 def snippet_code(number: int) -> str:
@@ -324,7 +358,7 @@ def scale_rows(
     edited = "snippets/page_00/snippet_00.py"
     rows: list[Row] = []
     runs: dict[str, list[Build]] = {}
-    cases = [(size, [BASE_VARIANT]) for size in sizes] + [(sizes[0], list(VARIANTS))]
+    cases = [(size, [BASE_VARIANT]) for size in sizes] + [(sizes[0], list(DEFAULT_RUNS))]
     for size, variants in cases:
         label = f"{size} snippets x {len(variants)} variant(s)"
         builds = measure(generate_site(scratch / label, size, variants), edited, repeat)
@@ -408,6 +442,7 @@ def main() -> None:
         scale, generated, largest = scale_rows(Path(scratch), sizes, repeat, imports)
         cold = median(b.seconds for b in generated[f"{sizes[-1]} snippets x 1 variant(s): cold"])
         shards = shard_rows(largest, cold)
+        environments = [] if options.quick else environment_rows(Path(scratch))
     sections = {
         "Imports, seconds (fresh interpreter, preloads of each variant)": [
             Row(name, seconds) for name, seconds in imports.items()
@@ -415,6 +450,7 @@ def main() -> None:
         "The real site, seconds (floor: imports of the variants run + runs + render)": site_table,
         "The README command, seconds": readme,
         "Install size each variant adds, MB (RECORD files)": size_rows(),
+        "Each variant's own environment, new machine": environments,
         f"Generated sites, seconds (floor: imports + runs / {WORKERS} workers + render)": scale,
         f"Shards of the {sizes[-1]}-snippet site, seconds": shards,
     }
