@@ -129,6 +129,7 @@ class SnippetExecPlugin(BasePlugin[PluginConfig]):
         self.notebook_pages: NotebookPages | None = None
         self.bundles: dict[Snapshot, Bundle] = {}  # this build's, by the bytes they are made of
         self.installs: dict[str, str] = {}  # variant with an environment of its own -> pip line
+        self.references: dict[str, tuple[str, list[SnippetRef]]] = {}  # page -> text, blocks
         self.own_seconds = 0.0  # this build's time in the plugin's hooks, waits for runs included
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
@@ -159,6 +160,7 @@ class SnippetExecPlugin(BasePlugin[PluginConfig]):
         }
         generated = self._generated()
         self.bundles = {}
+        self.references = {}
         # Kept across the builds of `mkdocs serve`: a page that fails keeps its notebook.
         if self.notebook_pages is None or self.notebook_pages.folder != generated:
             self.notebook_pages = NotebookPages(self.root, generated)
@@ -186,7 +188,7 @@ class SnippetExecPlugin(BasePlugin[PluginConfig]):
         pages = {}
         for file in files.documentation_pages():
             page = self._page_name(file.abs_src_path)
-            refs = self._guard(find_snippets, file.content_string, page)
+            refs = self._references(file.content_string, page)
             for ref in refs:
                 self._guard(self.execution.prefetch, ref, page)
             if refs:
@@ -210,7 +212,7 @@ class SnippetExecPlugin(BasePlugin[PluginConfig]):
         """Replace the page's snippet blocks (last first, so line numbers stay valid)."""
         assert self.execution is not None
         name = self._page_name(page.file.abs_src_path)
-        refs = self._guard(find_snippets, markdown, name)
+        refs = self._references(markdown, name)
         results = []
         for ref in reversed(refs):
             block, shown = self._block(ref, name)
@@ -220,6 +222,13 @@ class SnippetExecPlugin(BasePlugin[PluginConfig]):
             return markdown
         markdown = self._copies_and_notebook(markdown, page, config)
         return markdown + self._footer(page.file, refs, results)
+
+    def _references(self, markdown: str, page: str) -> list[SnippetRef]:
+        """The page's snippet blocks, parsed once a build for the same text."""
+        known = self.references.get(page)
+        if known is None or known[0] != markdown:
+            known = self.references[page] = (markdown, self._guard(find_snippets, markdown, page))
+        return known[1]
 
     def _block(self, ref: SnippetRef, page: str) -> tuple[str, list[tuple[Variant, RunResult]]]:
         """The Markdown of one snippet block and the results it shows.
@@ -321,7 +330,7 @@ class SnippetExecPlugin(BasePlugin[PluginConfig]):
     def _copies_and_notebook(self, markdown: str, page: Page, config: MkDocsConfig) -> str:
         """Give each copy button the snippet's bundle, and write the page's notebook."""
         name = self._page_name(page.file.abs_src_path)
-        refs = self._guard(find_snippets, page.markdown or "", name)
+        refs = self._references(page.markdown or "", name)
         bundles = [self._bundle(ref, name) for ref in refs]
         for ref, bundle in zip(refs, bundles, strict=True):
             if bundle.helpers:
