@@ -182,7 +182,10 @@ def _normal(name: str) -> str:
 
 def _venv_python(folder: Path) -> str:
     """The Python version a virtual environment was made with, from its `pyvenv.cfg`."""
-    config = (folder / "pyvenv.cfg").read_text(encoding="utf-8")
+    try:
+        config = (folder / "pyvenv.cfg").read_text(encoding="utf-8")
+    except OSError:
+        config = ""
     match = re.search(r"^(?:version_info|version)\s*=\s*(\S+)", config, re.MULTILINE)
     if match is None:
         raise MissingEnvironment(f"{folder}/pyvenv.cfg does not say which Python it holds")
