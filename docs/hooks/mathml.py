@@ -27,10 +27,8 @@ _FORMULA = re.compile(
     re.DOTALL,
 )
 # A notebook page's markup in pieces: elements whose text is not prose, and tags.
-_NOT_PROSE = re.compile(
-    "(" + "|".join(rf"<{tag}\b.*?</{tag}>" for tag in ("pre", "code", "script", "style")) + "|<[^>]*>)",
-    re.DOTALL,
-)
+_SKIPPED = "|".join(rf"<{tag}\b.*?</{tag}>" for tag in ("pre", "code", "script", "style"))
+_NOT_PROSE = re.compile(f"({_SKIPPED}|<[^>]*>)", re.DOTALL)
 _DOLLARS = re.compile(
     r"\$\$(?P<display>.+?)\$\$|(?<![\\$])\$(?P<inline>[^$\s](?:[^$]*?[^$\s])?)\$", re.DOTALL
 )
