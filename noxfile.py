@@ -116,7 +116,24 @@ def tests(session: nox.Session) -> None:
     install(session, "test")
     install_variants(session)
     install_chromium(session)
+    install_axe(session)
     session.run("pytest", *session.posargs, env=QUIET)
+
+
+def install_axe(session: nox.Session) -> None:
+    """Install axe-core, which the accessibility tests inject, as package-lock.json pins it.
+
+    Skipped while node_modules/ holds what the lock file asks for (npm's own record of
+    it is then as new as the lock file).
+    """
+    installed = Path("node_modules/.package-lock.json")
+    lock = Path("package-lock.json")
+    if installed.exists() and installed.stat().st_mtime >= lock.stat().st_mtime:
+        return
+    if not shutil.which("npm"):
+        session.warn("npm is missing: the accessibility tests will skip")
+        return
+    session.run("npm", "ci", "--no-audit", "--no-fund", external=True)
 
 
 def install_chromium(session: nox.Session) -> None:

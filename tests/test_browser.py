@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from PIL import Image, ImageStat
@@ -279,6 +279,39 @@ def test_search_finds_the_page(base_url: str, page: sync_api.Page, query: str, e
     assert found & expected, f"{query!r} found {sorted(found)}"
 
 
+def test_search_previews_are_short_and_links_carry_no_empty_parameter(
+    base_url: str, contexts: dict[str, sync_api.BrowserContext]
+):
+    """On a phone: results for a number in the thread's summary, previews without code or
+    tables, links without an empty `?h=`, and the focus shown on a result."""
+    page = contexts["mobile"].new_page()
+    visit(page, base_url)
+    page.keyboard.press("s")
+    page.locator("input.md-search__input").press_sequentially("9,494,561", delay=20)
+    page.locator(".md-search-result__item").first.wait_for(timeout=TIMEOUT_MS)
+    results = page.evaluate(
+        """() => [...document.querySelectorAll(".md-search-result__article")].map(article => ({
+            height: article.getBoundingClientRect().height,
+            blocks: [...article.querySelectorAll("pre, table")]
+                .filter(block => block.getClientRects().length).length,
+            href: article.closest("a").getAttribute("href"),
+        }))"""
+    )
+    page.keyboard.press("ArrowDown")
+    focus = page.evaluate(
+        """() => [document.activeElement.classList.contains("md-search-result__link"),
+            getComputedStyle(document.activeElement).outlineStyle]"""
+    )
+    page.screenshot(path=SCREENSHOTS / "search-mobile.png")
+    page.close()
+    assert results
+    for result in results:
+        assert result["height"] <= MOBILE["height"] / 3 and not result["blocks"], result
+        query = urlsplit(result["href"]).query
+        assert "h=" not in query or parse_qs(query).get("h"), result
+    assert focus[0] and focus[1] != "none", focus
+
+
 MEASURE_LINES = """code => {
     const probe = document.createElement("span");
     probe.style.cssText = "position:absolute;visibility:hidden;white-space:pre;left:0;top:0";
@@ -313,27 +346,52 @@ def test_model_summary_table_lines_up(
     assert widest - narrowest <= 0.5, "\n".join(f"{width:8.2f} {line}" for line, width in rows)
 
 
-def test_model_summary_fits_a_phone_without_wrapping(
+def test_model_summary_reads_at_11_px_on_a_phone_and_opens_full_screen(
     contexts: dict[str, sync_api.BrowserContext], base_url: str
 ):
-    """Its 76 columns fit a 390 px screen in a smaller font, the code size on a desktop."""
+    """Its 76 columns keep the code size on a desktop; on a 390 px phone they are 11 px,
+    scroll sideways, and "Full screen" (by keyboard here) shows them on the whole screen."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    measure = """code => ({
+        whiteSpace: getComputedStyle(code).whiteSpace,
+        fits: code.scrollWidth <= code.clientWidth,
+        fontSize: parseFloat(getComputedStyle(code).fontSize),
+        pageFits: document.documentElement.scrollWidth <= window.innerWidth,
+    })"""
     sizes = {}
     for label, context in contexts.items():
         page = context.new_page()
         visit(page, base_url + "thread-model/")
-        sizes[label] = summary_code(page).evaluate(
-            """code => ({
-                whiteSpace: getComputedStyle(code).whiteSpace,
-                fits: code.scrollWidth <= code.clientWidth,
-                fontSize: parseFloat(getComputedStyle(code).fontSize),
-                pageFits: document.documentElement.scrollWidth <= window.innerWidth,
-            })"""
+        code = summary_code(page)
+        sizes[label] = code.evaluate(measure)
+        button = page.locator("div.snippet-output", has_text="Total params").first.locator(
+            "button.output-zoom"
         )
+        sizes[label]["button"] = button.is_visible()
+        if label == "mobile":
+            code.scroll_into_view_if_needed()
+            page.screenshot(path=SCREENSHOTS / "summary-mobile-inline.png")
+            button.focus()
+            page.keyboard.press("Enter")
+            dialog = page.locator("dialog.output-dialog")
+            full = dialog.locator("pre").evaluate(
+                """pre => ({open: pre.closest("dialog").open, text: pre.textContent,
+                    fontSize: parseFloat(getComputedStyle(pre).fontSize),
+                    width: pre.closest("dialog").getBoundingClientRect().width})"""
+            )
+            page.screenshot(path=SCREENSHOTS / "summary-mobile-full-screen.png")
+            assert full["open"] and full["width"] == MOBILE["width"], full
+            assert full["text"] == code.evaluate("code => code.textContent").rstrip("\n")
+            assert full["fontSize"] > sizes[label]["fontSize"], full
+            page.keyboard.press("Escape")
+            assert not dialog.evaluate("dialog => dialog.open")
+            assert button.evaluate("button => button === document.activeElement")
         page.close()
     desktop, mobile = sizes["desktop"], sizes["mobile"]
     assert desktop["whiteSpace"] == mobile["whiteSpace"] == "pre"
-    assert desktop["fits"] and mobile["fits"] and mobile["pageFits"], sizes
-    assert 7 <= mobile["fontSize"] < desktop["fontSize"], sizes
+    assert desktop["fits"] and not desktop["button"] and mobile["pageFits"], sizes
+    assert 11 <= mobile["fontSize"] < desktop["fontSize"], sizes
+    assert not mobile["fits"] and mobile["button"], sizes
 
 
 # Measured on a page with every tab's content shown: each output, under every variant.
@@ -440,20 +498,31 @@ def test_a_block_that_scrolls_shows_a_shade_where_it_continues(
     assert at_end[1] < 3 < 15 < at_end[0], at_end
 
 
-def test_a_figure_opens_full_size_and_closes(
-    base_url: str, contexts: dict[str, sync_api.BrowserContext]
+@pytest.mark.parametrize("label", VIEWPORTS)
+def test_a_figure_opens_larger_and_closes(
+    base_url: str, contexts: dict[str, sync_api.BrowserContext], label: str
 ):
-    """On a phone, by keyboard: Enter shows the figure wider than the screen, Escape closes."""
-    page = contexts["mobile"].new_page()
+    """By keyboard, the tallest figure: Enter shows it larger than shown (on a phone, wider
+    than the screen), Escape closes and gives the focus back."""
+    page = contexts[label].new_page()
     visit(page, base_url + "channels-are-summed/")
-    button = page.locator("figure.snippet-figure button.figure-zoom").first
-    shown_width = button.locator("img").evaluate("img => img.getBoundingClientRect().width")
+    buttons = page.locator("figure.snippet-figure button.figure-zoom")
+    ratios = buttons.locator("img").evaluate_all(
+        "images => images.map(img => img.naturalHeight / img.naturalWidth)"
+    )
+    button = buttons.nth(ratios.index(max(ratios)))
+    button.scroll_into_view_if_needed()
+    size = "img => [img.getBoundingClientRect().width, img.getBoundingClientRect().height]"
+    shown = button.locator("img").evaluate(size)
     button.focus()
     page.keyboard.press("Enter")
     dialog = page.locator("dialog.figure-dialog")
     assert dialog.evaluate("dialog => dialog.open")
-    full_width = dialog.locator("img").evaluate("img => img.getBoundingClientRect().width")
-    assert full_width > MOBILE["width"] > shown_width
+    enlarged = dialog.locator("img").evaluate(size)
+    page.screenshot(path=SCREENSHOTS / f"figure-enlarged-{label}.png")
+    assert enlarged[0] > shown[0] and enlarged[1] > shown[1], (shown, enlarged)
+    if label == "mobile":
+        assert enlarged[0] > MOBILE["width"]
     page.keyboard.press("Escape")
     assert not dialog.evaluate("dialog => dialog.open")
     assert button.evaluate("button => button === document.activeElement")

@@ -3,6 +3,7 @@ re-running it gives the page's text output."""
 
 import re
 from pathlib import Path
+from urllib.parse import urljoin, urlsplit
 
 import nbformat
 import pytest
@@ -19,6 +20,8 @@ from snipexec._internal.notebooks import (
     plain_markdown,
     split_prose,
 )
+from snipexec._internal.render import notebook_page_html
+from test_site_hygiene import site_config
 
 PAGES = sorted({page for page, _ in references()})
 ANSI_ESCAPE = re.compile(r"\x1b\[[0-9;]*m")
@@ -128,6 +131,62 @@ def test_search_index_leaves_the_notebooks_out(built_site: Path):
     assert '"location":"notebooks/' not in index.replace(" ", "")
 
 
+def site_file(site: Path, path: str) -> Path:
+    """The file the site serves at `path` (relative to its root, directory URLs)."""
+    return site / path / "index.html" if path == "" or path.endswith("/") else site / path
+
+
+def link_problem(site: Path, path: str, anchor: str) -> str | None:
+    """Why a link to `path#anchor` of the site does not resolve, if it does not."""
+    if ".md" in path:
+        return "points at Markdown"
+    target = site_file(site, path)
+    if not target.is_file():
+        return "no such file"
+    if anchor and f'id="{anchor}"' not in target.read_text():
+        return "no such anchor"
+    return None
+
+
+MARKDOWN_LINK = re.compile(r"\]\((?P<target>[^)\s]+)")
+
+
+@pytest.mark.site
+def test_every_link_in_a_notebook_resolves_within_the_site(built_site: Path):
+    """In the .ipynb: absolute under the site's address. On its page: relative, resolving."""
+    site_url = site_config()["site_url"]
+    problems, checked = [], 0
+    for notebook_file in sorted(built_site.glob("notebooks/*/*.ipynb")):
+        notebook = nbformat.read(notebook_file, as_version=4)
+        for cell in notebook.cells:
+            if cell.cell_type != "markdown":
+                continue
+            for target in MARKDOWN_LINK.findall(cell.source):
+                checked += 1
+                if not target.startswith(site_url):
+                    problems.append(f"{notebook_file.name}: {target}: not under {site_url}")
+                    continue
+                parts = urlsplit(target.removeprefix(site_url))
+                problem = link_problem(built_site, parts.path, parts.fragment)
+                if problem:
+                    problems.append(f"{notebook_file.name}: {target}: {problem}")
+    for page in sorted(built_site.glob("notebooks/*/index.html")):
+        here = page.parent.relative_to(built_site).as_posix() + "/"
+        soup = BeautifulSoup(page.read_text(), "html.parser")
+        for link in soup.select(".jp-RenderedMarkdown a[href]"):
+            href = str(link["href"])
+            checked += 1
+            if urlsplit(href).scheme or href.startswith("/"):
+                problems.append(f"{here}: {href}: not relative")
+                continue
+            parts = urlsplit(urljoin(f"/{here}", href))
+            problem = link_problem(built_site, parts.path.lstrip("/"), parts.fragment)
+            if problem:
+                problems.append(f"{here}: {href}: {problem}")
+    assert checked > 40
+    assert not problems, "\n".join(problems)
+
+
 # The builder on tiny pages, without a site.
 
 
@@ -201,7 +260,7 @@ def test_plain_markdown_turns_mkdocs_syntax_into_what_a_notebook_renders():
         "A heading { #custom .wide }\n"
         "## The `groups` option\n"
         "See [above](#top), [home](index.md), [a file](../snippets/a.py) and "
-        "[out](https://example.com/x).\n"
+        "[out](https://example.com/x), [try it](../calc.md?input=1x1#run).\n"
     )
     assert plain_markdown(text, "q/page.md", "https://site.test/docs/") == (
         "> **Read [this](https://site.test/docs/q/other/#a-b)**\n"
@@ -215,5 +274,18 @@ def test_plain_markdown_turns_mkdocs_syntax_into_what_a_notebook_renders():
         "A heading\n"
         "## The groups option\n"
         "See [above](https://site.test/docs/q/page/#top), [home](https://site.test/docs/q/), "
-        "[a file](https://site.test/docs/snippets/a.py) and [out](https://example.com/x).\n"
+        "[a file](https://site.test/docs/snippets/a.py) and [out](https://example.com/x), "
+        "[try it](https://site.test/docs/calc/?input=1x1#run).\n"
+    )
+
+
+def test_a_notebook_page_links_to_the_site_relatively():
+    html = (
+        '<a href="https://site.test/docs/calc/?input=1x1">c</a> '
+        '<a href="https://site.test/docs/">home</a> <a href="https://other.test/">out</a>'
+        '<a href="https://site.test/docs/notebooks/q/#part">here</a>'
+    )
+    assert notebook_page_html(html, [], "https://site.test/docs/", "notebooks/q/") == (
+        '<a href="../../calc/?input=1x1">c</a> <a href="../../">home</a> '
+        '<a href="https://other.test/">out</a><a href="./#part">here</a>'
     )

@@ -2,7 +2,9 @@
 
 Pages, scripts, stylesheets, the search index, sitemaps, notebooks, downloads and the
 figures inside them (base64 `data:` URIs, decoded) are read as text; a binary file that
-is not UTF-8 is skipped. Allowed hosts: those of `site_url` and `repo_url` in mkdocs.yml.
+is not UTF-8 is skipped. Allowed hosts: those of `site_url` and `repo_url` in mkdocs.yml,
+as the build resolves them (`!ENV`: the Pages workflow gives the real addresses; a local
+build has a neutral `site_url` and no repository).
 A namespace declaration (`xmlns="http://www.w3.org/2000/svg"`, `xmlns:xlink=...`) is
 allowed: it names a namespace, which XML never fetches, and an SVG file needs it. The
 same address anywhere else (a DOCTYPE's DTD, a script) counts as naming another host.
@@ -22,6 +24,8 @@ from urllib.parse import urlsplit
 
 import pytest
 import yaml
+from bs4 import BeautifulSoup
+from yaml_env_tag import construct_env_tag
 
 from site_pages import ROOT
 
@@ -33,19 +37,25 @@ DATA_URI = re.compile(r"data:[\w/+.-]+(?:;[\w=.-]+)*;base64,([A-Za-z0-9+/=]+)")
 
 
 class _ConfigLoader(yaml.SafeLoader):
-    """Reads mkdocs.yml, whose `!ENV` and `!!python/name:` tags become None."""
+    """Reads mkdocs.yml as MkDocs does: `!ENV` from the environment (the tests' build runs
+    in this one); `!!python/name:` tags become None."""
 
 
-_ConfigLoader.add_multi_constructor("!", lambda loader, suffix, node: None)
+_ConfigLoader.add_constructor("!ENV", construct_env_tag)
 _ConfigLoader.add_multi_constructor("tag:yaml.org,2002:python/", lambda *args: None)
 
 
+def site_config() -> dict[str, Any]:
+    """mkdocs.yml, with the values the tests' build of the site sees."""
+    return yaml.load((ROOT / "mkdocs.yml").read_text(), Loader=_ConfigLoader)
+
+
 def allowed_hosts() -> set[str]:
-    """The hosts of the site's and the repository's addresses in mkdocs.yml."""
-    config: dict[str, Any] = yaml.load((ROOT / "mkdocs.yml").read_text(), Loader=_ConfigLoader)
-    hosts = {urlsplit(config[key]).hostname for key in ("site_url", "repo_url")}
-    assert None not in hosts, "mkdocs.yml needs a site_url and a repo_url with a host"
-    return {host for host in hosts if host}
+    """The hosts of the site's and the repository's addresses, as the build sees them."""
+    config = site_config()
+    site_host = urlsplit(config["site_url"] or "").hostname
+    assert site_host, "the site needs a site_url with a host"
+    return {site_host} | ({urlsplit(config["repo_url"]).hostname} if config["repo_url"] else set())
 
 
 def texts(site: Path) -> Iterator[tuple[str, str]]:
@@ -138,3 +148,77 @@ def test_the_theme_allowance_is_exact(built_site: Path):
         assert matching, f"no file matches {pattern}"
         named = set().union(*(foreign_hosts(names[name], allowed_hosts()) for name in matching))
         assert named == hosts, pattern
+
+
+# What a reader's browser downloads for a page: its HTML as hosts serve it, compressed.
+MAX_PAGE_GZIP_BYTES = 100_000
+
+
+def pages(site: Path) -> list[Path]:
+    return sorted(site.rglob("*.html"))
+
+
+def test_every_page_is_at_most_100_kb_gzip_compressed(built_site: Path):
+    sizes = {
+        page.relative_to(built_site).as_posix(): len(gzip.compress(page.read_bytes(), 6))
+        for page in pages(built_site)
+    }
+    largest = max(sizes, key=sizes.__getitem__)
+    print(f"largest page: {largest}, {sizes[largest]:,} bytes gzip-compressed")
+    too_large = {name: size for name, size in sizes.items() if size > MAX_PAGE_GZIP_BYTES}
+    assert not too_large, too_large
+
+
+def test_notebook_pages_share_one_cacheable_stylesheet(built_site: Path):
+    """nbconvert's styles are one file named by its content, linked by every notebook page."""
+    linked = set()
+    for page in sorted(built_site.glob("notebooks/*/index.html")):
+        soup = BeautifulSoup(page.read_text(), "html.parser")
+        assert not soup.select("article style"), page
+        sheets = {
+            str(link["href"])
+            for link in soup.select("article link[rel=stylesheet]")
+            if "notebook." in str(link["href"])
+        }
+        assert len(sheets) == 1, page
+        linked.add((page.parent / sheets.pop()).resolve())
+    assert len(linked) == 1 and linked.pop().is_file()
+
+
+# A formula left as TeX: `$...$` or `$$...$$` (no space just inside), `\(...\)`, `\[...\]`.
+RAW_TEX = re.compile(r"\$\$?[^$\s][^$]*?(?<!\s)\$|\\\(.+?\\\)|\\\[.+?\\\]", re.DOTALL)
+
+
+def test_no_page_shows_raw_tex(built_site: Path):
+    """Every formula is MathML; TeX is left only in code, where it is what a reader types."""
+    found = []
+    for page in pages(built_site):
+        soup = BeautifulSoup(page.read_text(), "html.parser")
+        for element in soup.select("pre, code, script, style, math, textarea"):
+            element.decompose()
+        found += [
+            f"{page.relative_to(built_site)}: {tex[:60]}"
+            for tex in RAW_TEX.findall(soup.get_text())
+        ]
+    assert not found, "\n".join(found)
+
+
+def test_the_pages_workflow_gives_the_build_the_real_addresses():
+    """Each address mkdocs.yml reads from the environment, the publishing build sets."""
+    variables = {}
+
+    class Names(yaml.SafeLoader):
+        """Reads the variable names of `!ENV [NAME, default]`."""
+
+    Names.add_constructor("!ENV", lambda loader, node: loader.construct_sequence(node)[0])
+    Names.add_multi_constructor("tag:yaml.org,2002:python/", lambda *args: None)
+    config = yaml.load((ROOT / "mkdocs.yml").read_text(), Loader=Names)
+    for key in ("site_url", "repo_url", "edit_uri"):
+        variables[key] = config[key]
+    workflow = yaml.safe_load((ROOT / ".github/workflows/pages.yml").read_text())
+    steps = workflow["jobs"]["build"]["steps"]
+    build = next(step for step in steps if step.get("run") == "nox -s docs")
+    pages = next(step for step in steps if "configure-pages" in step.get("uses", ""))
+    assert set(variables.values()) <= set(build["env"]), variables
+    assert f"steps.{pages['id']}.outputs.base_url" in build["env"][variables["site_url"]]
+    assert "github.repository" in build["env"][variables["repo_url"]]

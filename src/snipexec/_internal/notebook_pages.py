@@ -71,6 +71,7 @@ class NotebookPages:
         self.root, self.folder = root, folder
         self.sources: dict[str, File] = {}  # notebook path -> the page it is made from
         self.figure_alts: dict[str, list[str]] = {}  # notebook path -> its figures' alt text
+        self.site_url = "/"  # where the notebooks' links to the site point
 
     def add(self, files: Files, config: MkDocsConfig, page: File) -> None:
         """Add the page's notebook to the site, out of the nav until `nav` places it.
@@ -80,6 +81,7 @@ class NotebookPages:
         """
         uri = notebook_uri(page)
         self.sources[uri] = page
+        self.site_url = config.site_url or "/"
         files.append(File(uri, str(self.folder), config.site_dir, config.use_directory_urls))
         # mkdocs-jupyter wraps the File and hides its own `inclusion`: mark it by path.
         spec = GitIgnoreSpec.from_lines([f"/{uri}"])
@@ -118,8 +120,7 @@ class NotebookPages:
         title = _title(markdown) or Path(page.file.src_uri).stem
         prose = split_prose(markdown, [(block.ref.line, block.ref.end) for block in blocks])
         prose[0] = _without_title(prose[0])
-        site_url = config.site_url or "/"
-        prose = [plain_markdown(text, page.file.src_uri, site_url) for text in prose]
+        prose = [plain_markdown(text, page.file.src_uri, self.site_url) for text in prose]
         snippets = [
             NotebookSnippet(
                 Path(block.ref.path).name,
@@ -176,7 +177,7 @@ class NotebookPages:
         return Navigation(items, ordered)
 
     def tidy(self, html: str, page: Page) -> str:
-        """A notebook's page with its figures' alt text, no tag labels or foreign loaders.
+        """A notebook's page as the site shows it (see `notebook_page_html`).
 
         Its question page is the better landing for a search, and links to it, so the
         notebook stays out of the search index. Other pages are returned as they are.
@@ -184,7 +185,8 @@ class NotebookPages:
         if page.file.src_uri not in self.sources:
             return html
         page.meta["search"] = {"exclude": True}
-        return notebook_page_html(html, self.figure_alts.get(page.file.src_uri, []))
+        alts = self.figure_alts.get(page.file.src_uri, [])
+        return notebook_page_html(html, alts, self.site_url, page.url)
 
 
 def notebook_uri(file: File) -> str:

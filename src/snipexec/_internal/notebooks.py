@@ -245,11 +245,12 @@ def _inline(line: str, page_uri: str, site_url: str) -> str:
 
 
 def _absolute(link: re.Match[str], page_uri: str, site_url: str) -> str:
-    """A link of the page made absolute under `site_url` (directory URLs)."""
+    """A link of the page made absolute under `site_url` (directory URLs), query kept."""
     target, rest = link["target"], link["rest"]
     if re.match(r"^[a-z][a-z0-9+.-]*:", target) or target.startswith("/"):
         return link[0]
     path, _, anchor = target.partition("#")
+    path, query_mark, query = path.partition("?")
     path = (
         posixpath.normpath(posixpath.join(posixpath.dirname(page_uri), path)) if path else page_uri
     )
@@ -260,7 +261,8 @@ def _absolute(link: re.Match[str], page_uri: str, site_url: str) -> str:
             if stem == "index"
             else (stem[: -len("index")] if stem.endswith("/index") else f"{stem}/")
         )
-    url = site_url.rstrip("/") + "/" + path + (f"#{anchor}" if anchor else "")
+    url = site_url.rstrip("/") + "/" + path + (f"?{query}" if query_mark else "")
+    url += f"#{anchor}" if anchor else ""
     return f"]({url}{rest})"
 
 

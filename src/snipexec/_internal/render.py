@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import html
+import posixpath
 import re
 from collections.abc import Mapping, Sequence
 from textwrap import indent
@@ -126,16 +127,28 @@ _LOADERS = re.compile(
 )
 _TAGS = re.compile(r'<div class="celltoolbar">.*?</span>\s*</span>\s*</div>\s*</div>', re.DOTALL)
 _NO_ALT = 'alt="No description has been provided for this image"'
+_FOCUSABLE_WRAPPER = '<div class="jp-Cell-inputWrapper" tabindex="0">'
 
 
-def notebook_page_html(content: str, alts: Sequence[str]) -> str:
-    """A notebook page as the site shows it.
+def notebook_page_html(content: str, alts: Sequence[str], site_url: str, page_url: str) -> str:
+    """A notebook page as the site shows it, at `page_url` (relative to the site's root).
 
     nbconvert gives SVG figures a placeholder alt text: each gets its figure's own, in
-    order. The cells' tag labels, and the MathJax and mermaid loaders (scripts from
-    another host, which this site never loads), go.
+    order. The cells' tag labels, the MathJax and mermaid loaders (scripts from another
+    host, which this site never loads), and the tab stop on every cell's wrapper (which
+    does nothing for a reader) go. The notebook's links to the site,
+    absolute under `site_url` so that a downloaded notebook keeps them, become relative:
+    they stay on the site that shows the page, wherever it is served.
     """
     content = _TAGS.sub("", _LOADERS.sub("", content))
+    content = content.replace(_FOCUSABLE_WRAPPER, '<div class="jp-Cell-inputWrapper">')
     for alt in alts:
         content = content.replace(_NO_ALT, f'alt="{html.escape(alt)}"', 1)
-    return content
+    site_link = re.compile(rf'href="{re.escape(html.escape(site_url))}(?P<path>[^"?#]*)')
+    return site_link.sub(lambda link: f'href="{_relative(link["path"], page_url)}', content)
+
+
+def _relative(path: str, page_url: str) -> str:
+    """The URL of `path` (under the site's root) from the page at `page_url`."""
+    relative = posixpath.relpath(path or ".", page_url or ".")
+    return relative + "/" if path.endswith("/") or not path else relative
