@@ -132,6 +132,8 @@ def test_blocks_run_in_admonitions_tabs_and_lists_not_in_comments_or_fences(proj
         ("in_tab", ".tabbed-block"),
         ("in_list", "li"),
     ):
-        outputs = [element.get_text() for element in soup.select(f"{container} .snippet-output code")]
+        outputs = [
+            element.get_text() for element in soup.select(f"{container} .snippet-output code")
+        ]
         assert f"output of {name}\n" in outputs, name
     assert "output of commented" not in page and "output of shown" not in page
