@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from keras.src.utils.summary_utils import readable_memory_size
 from playwright import sync_api
 
 from calculator_models import Spec, Stacks, Verdict, judge
@@ -37,7 +38,8 @@ from test_browser import (  # noqa: F401 (fixtures)
 pytestmark = [pytest.mark.site, pytest.mark.browser]
 
 SEED = int(os.environ.get("CALCULATOR_SEED") or random.SystemRandom().randrange(2**32))
-VALID, INVALID = 300, 50
+VALID, INVALID = 500, 100
+TIMES, NONE = "\N{MULTIPLICATION SIGN}", "\N{EN DASH}"  # as the page writes them
 CONTROLS = "#calculator input, #calculator select, #calculator button:not([disabled])"
 # What the page's prose says each example ends with: its last layer's output channels.
 EXAMPLE_CHANNELS = {
@@ -95,27 +97,51 @@ def page(context: sync_api.BrowserContext, offline: Offline) -> Iterator[sync_ap
     assert not offline.leaving(), offline.leaving()
 
 
-def shown_rows(shown: dict[str, Any]) -> list[tuple[str, int, int]]:
-    """The page's rows as (shape, parameters, multiply-adds)."""
+def shown_rows(shown: dict[str, Any]) -> list[tuple[str, int, int, str, str]]:
+    """The page's rows as (shape, parameters, multiply-adds, memory, receptive field)."""
     return [
-        (row["shape"], int(row["params"].replace(",", "")), int(row["macs"].replace(",", "")))
+        (
+            row["shape"],
+            int(row["params"].replace(",", "")),
+            int(row["macs"].replace(",", "")),
+            row["memory"],
+            row["rf"],
+        )
         for row in shown["rows"]
         if row["verdict"] == "ok"
+    ]
+
+
+def keras_rows(verdict: Verdict) -> list[tuple[str, int, int, str, str]]:
+    """Keras' rows in the page's terms: its summary's memory sizes, receptive fields as
+    height TIMES width, and NONE where there is no image."""
+    return [
+        (
+            row.shape,
+            row.params,
+            row.macs,
+            readable_memory_size(4 * row.params),
+            TIMES.join(map(str, row.rf)) if row.rf else NONE,
+        )
+        for row in verdict.rows
     ]
 
 
 def disagreements(spec: Spec, verdict: Verdict, shown: dict[str, Any]) -> list[str]:
     """How the page's summary of `spec` differs from what Keras did with it."""
     found = []
-    expected = [(row.shape, row.params, row.macs) for row in verdict.rows]
-    if shown_rows(shown) != expected:
-        found.append(f"rows {shown_rows(shown)} != Keras {expected}")
+    if shown_rows(shown) != keras_rows(verdict):
+        found.append(f"rows {shown_rows(shown)} != Keras {keras_rows(verdict)}")
     verdicts = [row["verdict"] for row in shown["rows"]]
     errors = [error and error["kind"] for error in shown["errors"]]
     if verdict.failed_at is None:
-        totals = (sum(row.params for row in verdict.rows), sum(row.macs for row in verdict.rows))
-        if (shown["params"], shown["macs"]) != tuple(f"{total:,}" for total in totals):
-            found.append(f"totals {shown['params']}, {shown['macs']} != Keras {totals}")
+        total = sum(row.params for row in verdict.rows)
+        trainable = sum(row.trainable for row in verdict.rows)
+        macs = sum(row.macs for row in verdict.rows)
+        expected = [f"{value:,}" for value in (total, trainable, total - trainable, macs)]
+        page = [shown["params"], shown["trainable"], shown["frozen"], shown["macs"]]
+        if page != expected:
+            found.append(f"totals {page} != Keras {expected}")
         if set(verdicts) != {"ok"} and spec["layers"]:
             found.append(f"page refuses a model Keras builds: {verdicts}")
     else:
@@ -136,7 +162,7 @@ def disagreements(spec: Spec, verdict: Verdict, shown: dict[str, Any]) -> list[s
 
 
 def test_random_stacks_agree_with_keras(page: sync_api.Page, base_url: str):
-    print(f"CALCULATOR_SEED={SEED}")
+    print(f"CALCULATOR_SEED={SEED} (set it to replay this run)")
     stacks = Stacks(SEED)
     specs = [stacks.valid()[0] for _ in range(VALID)] + [stacks.invalid() for _ in range(INVALID)]
     verdicts = [judge(spec) for spec in specs]
@@ -185,7 +211,7 @@ def test_the_examples_are_what_keras_builds(page: sync_api.Page, base_url: str):
         verdict = judge(spec)
         shown = page.evaluate("calculator.read()")
         assert verdict.failed_at is None, text
-        assert shown_rows(shown) == [(row.shape, row.params, row.macs) for row in verdict.rows]
+        assert shown_rows(shown) == keras_rows(verdict)
         channels = EXAMPLE_CHANNELS.get(" ".join(text.split()))
         if channels is not None:
             assert verdict.rows[-1].shape.endswith(f", {channels})"), text
@@ -231,7 +257,7 @@ def test_editing_with_keys_and_clicks(page: sync_api.Page, base_url: str):
     verdict = judge(spec)
     shown = page.evaluate("calculator.read()")
     assert page.evaluate("calculator.parse(location.search).spec") == spec
-    assert shown_rows(shown) == [(row.shape, row.params, row.macs) for row in verdict.rows]
+    assert shown_rows(shown) == keras_rows(verdict)
     assert shown["params"] == f"{sum(row.params for row in verdict.rows):,}"
     visit(page, page.url)  # the address alone brings the same model back
     assert page.evaluate("calculator.read()") == shown
