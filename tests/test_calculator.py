@@ -17,11 +17,12 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import keras
 import pytest
 from keras.src.utils.summary_utils import readable_memory_size
 from playwright import sync_api
 
-from calculator_models import Spec, Stacks, Verdict, judge
+from calculator_models import Spec, Stacks, Verdict, judge, keras_layer
 from site_pages import html_path, shown_snippets
 from test_browser import (  # noqa: F401 (fixtures)
     DESKTOP,
@@ -196,6 +197,39 @@ def test_the_thread_model_matches_the_thread_page(
     calculator = page.evaluate("calculator.read()")
     assert [[row["layer"], row["shape"], row["params"]] for row in calculator["rows"]] == rows
     assert calculator["params"] == total[1]
+
+
+def executed_summary(spec: Spec) -> str:
+    """Keras 3's `model.summary()` of `spec`, run in this process."""
+    model = keras.Sequential([keras.Input(tuple(spec["input"]))])
+    for layer in spec["layers"]:
+        model.add(keras_layer(layer, spec.get("format", "channels_last")))
+    lines: list[str] = []
+    model.summary(print_fn=lambda line, **_: lines.append(line))
+    return "\n".join(lines)
+
+
+# A model with BatchNormalization, whose moving statistics are Keras' non-trainable weights.
+BATCHNORM_MODEL = "input=32x32x3&conv2d=f8,k3,same&batchnorm&activation&maxpool=p2&gmp&dense=u10"
+
+
+@pytest.mark.parametrize("query", ["", "?" + BATCHNORM_MODEL], ids=["thread", "batchnorm"])
+def test_totals_are_those_of_kerass_executed_summary(
+    page: sync_api.Page, base_url: str, query: str
+):
+    visit(page, base_url + "calculator/" + query)
+    spec = page.evaluate("calculator.parse(location.search).spec")
+    summary = executed_summary(spec)
+    totals = {
+        label: f"{count} ({size})"
+        for label, count, size in re.findall(r"(\w[\w-]* params): ([\d,]+) \(([^)]+)\)", summary)
+    }
+    assert set(totals) == {"Total params", "Trainable params", "Non-trainable params"}
+    if query:
+        assert totals["Non-trainable params"] != "0 (0.00 B)"  # the model shows the split
+    shown = page.evaluate("calculator.read()")["totals"]
+    for label, text in totals.items():
+        assert f"{label}: {text}" in shown, summary
 
 
 def test_the_examples_are_what_keras_builds(page: sync_api.Page, base_url: str):
