@@ -172,7 +172,7 @@ window.calculatorLayers = (() => {
       lines.push(`dilated window: ${size.map((k, i) => `${dilation[i]}·(${k} − 1) + 1`).join(", ")} = ${pairText(span)}`);
     }
     lines.push(...sideLines(["height", "width"], [rows.text, cols.text]));
-    const reach = span.map((k, i) => ({ kind: "window", k, s: strides[i] }));
+    const reach = size.map((k, i) => ({ kind: "window", k, d: dilation[i], s: strides[i] }));
     return { sides: [rows.value, cols.value], lines, reach };
   }
 
@@ -252,7 +252,12 @@ window.calculatorLayers = (() => {
     const out = {
       sides: grown.map((side) => side.value),
       lines: sideLines(["height", "width"], grown.map((side) => side.text)),
-      reach: span.map((k, i) => ({ kind: "transpose", k, s: layer.strides[i] })),
+      reach: layer.kernel_size.map((k, i) => ({
+        kind: "transpose",
+        k,
+        d: layer.dilation_rate[i],
+        s: layer.strides[i],
+      })),
     };
     const [kh, kw] = layer.kernel_size;
     const f = layer.filters;
@@ -387,24 +392,31 @@ window.calculatorLayers = (() => {
 
   /* ---------- the receptive field ---------- */
 
-  /** The input cells (lo..hi, one axis) that output cells lo..hi of a layer read. */
-  function back([lo, hi], reach) {
-    if (!reach) return [lo, hi];
-    if (reach.kind === "window") return [reach.s * lo, reach.s * hi + reach.k - 1];
-    if (reach.kind === "up") return [Math.floor(lo / reach.f), Math.floor(hi / reach.f)];
-    return [Math.ceil((lo - reach.k + 1) / reach.s), Math.floor(hi / reach.s)]; // transpose
+  /** The input cells (one axis) that the output `cells` of a layer read. A set, not a
+   * span: a transposed convolution with a stride above its kernel leaves gaps. */
+  function back(cells, reach) {
+    if (!reach) return cells;
+    const read = new Set();
+    const taps = reach.k ? [...Array(reach.k).keys()].map((u) => reach.d * u) : [];
+    for (const o of cells) {
+      if (reach.kind === "window") for (const tap of taps) read.add(reach.s * o + tap);
+      else if (reach.kind === "up") read.add(Math.floor(o / reach.f));
+      else for (const tap of taps) if ((o - tap) % reach.s === 0) read.add((o - tap) / reach.s);
+    }
+    return read;
   }
 
   /** The widest span of input cells one output cell depends on, per image axis. */
   function receptiveField(reaches) {
     return [0, 1].map((axis) => {
       const steps = reaches.map((reach) => reach[axis]);
-      // The span repeats with a period dividing the product of the upsampling factors.
-      const period = steps.reduce((total, step) => total * (step && step.kind !== "window" ? (step.f ?? step.s) : 1), 1);
+      // The span repeats with a period dividing the product of the spreading factors.
+      const spread = (step) => (step?.kind === "up" ? step.f : step?.kind === "transpose" ? step.s : 1);
+      const period = steps.reduce((total, step) => total * spread(step), 1);
       let widest = 0;
       for (let cell = 0; cell < Math.min(period, 4096); cell += 1) {
-        const [lo, hi] = steps.reduceRight((span, step) => back(span, step), [cell, cell]);
-        widest = Math.max(widest, hi - lo + 1);
+        const cells = [...steps.reduceRight((read, step) => back(read, step), new Set([cell]))];
+        if (cells.length) widest = Math.max(widest, Math.max(...cells) - Math.min(...cells) + 1);
       }
       return widest;
     });
