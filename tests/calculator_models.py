@@ -233,9 +233,9 @@ class Stacks:
         """A layer that Keras accepts after an output of `shape` (without the batch axis)."""
         rng = self.rng
         if len(shape) != 3:
-            return rng.choice([self.dense, self.same_shape])()
+            return rng.choice([self.dense, self.same_shape, lambda: self.reshape(shape)])()
         kinds = [*WINDOWED, *DILATED, *POOLING, *GLOBAL, *SAME_SHAPE, "Flatten", "Dense"]
-        kinds += ["ZeroPadding2D", "UpSampling2D"]
+        kinds += ["ZeroPadding2D", "UpSampling2D", "Reshape"]
         if self.format == "channels_first":  # the site's layer and Dense mix the wrong axis
             kinds = [kind for kind in kinds if kind not in ("SharedKernelConv2D", "Dense")]
         if max(self.sides(shape)) > 40:  # keep the weights Keras creates small
@@ -256,6 +256,8 @@ class Stacks:
             return {"type": kind, "size": self.pair(3)}
         if kind in SAME_SHAPE:
             return self.same_shape(kind)
+        if kind == "Reshape":
+            return self.reshape(shape)
         if kind not in (*WINDOWED, *DILATED):
             return self.dense() if kind == "Dense" else {"type": kind}
         return self.convolution(kind, shape, padding)
@@ -294,6 +296,18 @@ class Stacks:
             "use_bias": self.rng.random() < 0.8,
         }
 
+    def reshape(self, shape: tuple[int, ...]) -> Spec:
+        """A Reshape to a vector, a matrix or an image of the same number of values."""
+        rng = self.rng
+        total = math.prod(shape)
+        divisors = [d for d in range(1, min(total, 64) + 1) if total % d == 0]
+        first = rng.choice(divisors)
+        second = rng.choice([d for d in divisors if (total // first) % d == 0])
+        target = rng.choice(
+            [[-1], [first, -1], [first, second, total // (first * second)], [-1, first, second]]
+        )
+        return {"type": "Reshape", "target_shape": target}
+
     def same_shape(self, kind: str | None = None) -> Spec:
         kind = kind or self.rng.choice(SAME_SHAPE)
         if kind == "Dropout":
@@ -322,6 +336,10 @@ class Stacks:
             too_big = self.window(shape, "valid", [1, 1])
             too_big[side] = self.sides(shape)[side] + rng.randint(1, 3)
             return [self.fill(image, shape, too_big)]
+        if fault == "reshape":
+            total = math.prod(shape)
+            wrong = rng.choice([d for d in range(2, total + 2) if total % d]) if total > 1 else 2
+            return [{"type": "Reshape", "target_shape": rng.choice([[total + 1], [-1, wrong]])}]
         if fault == "dilation":
             kind = rng.choice(["Conv2D", "Conv2DTranspose"])
             conv = self.fill({"type": kind, "padding": "same"}, shape)
@@ -375,7 +393,7 @@ class Stacks:
         images = [index for index, shape in enumerate(shapes) if len(shape) == 3]
         cut = self.rng.choice(images)
         spec["layers"] = spec["layers"][:cut]
-        fault = self.rng.choice(["ndim", "size", "groups", "filters", "dilation"])
+        fault = self.rng.choice(["ndim", "size", "groups", "filters", "dilation", "reshape"])
         spec["layers"] += self.broken(shapes[cut], fault)
         if self.rng.random() < 0.5:
             spec["layers"].append(self.dense())

@@ -29,6 +29,10 @@ window.calculatorErrors = {
     "keras": ["not supported in conjunction with `dilation_rate > 1`"],
     "text": "Keras raises ValueError when the layer is created (\"{quote}\"): {type} takes strides above 1 or dilation_rate above 1, not both."
   },
+  "reshape": {
+    "keras": ["The total size of the tensor must be unchanged"],
+    "text": "Keras raises ValueError (\"{quote}\"): the input {input} holds {total} values per example, which target_shape ({target}) cannot hold. Change target_shape, or write -1 for one axis to have it computed."
+  },
   "entry": {
     "keras": [],
     "text": "Enter a number from {least} upward for {field}."

@@ -25,6 +25,7 @@ window.calculatorLayers = (() => {
     zero_padding: { arg: "padding", token: "pad", kind: "pair", least: 0, plain: [1, 1] },
     size: { arg: "size", token: "up", kind: "pair", least: 1, plain: [2, 2] },
     rate: { arg: "rate", token: "r", kind: "fraction", plain: 0.5 },
+    target_shape: { arg: "target_shape", token: "t", kind: "shape", least: 1, plain: [-1] },
     padding: { arg: "padding", kind: "choice", choices: ["valid", "same"], plain: "valid" },
     activation: {
       arg: "activation",
@@ -83,6 +84,7 @@ window.calculatorLayers = (() => {
     Dropout: { key: "dropout", fields: ["rate"], step: unchanged("Dropout") },
     Activation: { key: "activation", fields: ["activation"], step: unchanged("Activation") },
     Flatten: { key: "flatten", fields: [], step: flatten },
+    Reshape: { key: "reshape", fields: ["target_shape"], step: reshape },
     GlobalAveragePooling2D: { key: "gap", fields: ["keepdims"], image: true, step: globalPool },
     GlobalMaxPooling2D: { key: "gmp", fields: ["keepdims"], image: true, step: globalPool },
     Dense: { key: "dense", fields: ["units", "use_bias"], step: dense },
@@ -351,6 +353,24 @@ window.calculatorLayers = (() => {
     return { shape: [Number(size)], params: 0n, macs: 0n, lines: [`length: ${shape.join("·")} = ${number(size)}`, free] };
   }
 
+  /** Reshape: the same values, in `target_shape`; one axis of -1 is computed. */
+  function reshape(shape, layer) {
+    const total = product(shape);
+    const target = layer.target_shape;
+    const known = product(target.filter((d) => d !== -1));
+    const free = target.includes(-1);
+    if (free ? total % known !== 0n : known !== total) {
+      return problem("reshape", { input: shapeText(shape), total: number(total), target: target.join(", ") });
+    }
+    const out = target.map((d) => (d === -1 ? Number(total / known) : d));
+    return {
+      shape: out,
+      params: 0n,
+      macs: 0n,
+      lines: [`${shape.join("·")} = ${out.join("·")} = ${number(total)} values`, "no weights, no multiply-adds"],
+    };
+  }
+
   function globalPool(shape, layer, format) {
     const { channel, image: sidesAt } = axes(format);
     const c = shape[channel];
@@ -441,9 +461,15 @@ window.calculatorLayers = (() => {
           ? !whole(value)
           : field.kind === "pair"
             ? value !== null && !value.every(whole)
-            : field.kind === "fraction" && !(value >= 0 && value < 1);
+            : field.kind === "shape"
+              ? !(value.length && value.every((d) => d === -1 || whole(d)) &&
+                  value.filter((d) => d === -1).length < 2)
+              : field.kind === "fraction" && !(value >= 0 && value < 1);
       if (bad) {
-        const least = field.kind === "fraction" ? "0 up to, not including, 1; from 0" : field.least;
+        const least = {
+          fraction: "0 up to, not including, 1; from 0",
+          shape: "1 (or one -1) for every axis, separated by x; from 1",
+        }[field.kind] ?? field.least;
         return problem("entry", { field: field.arg, least });
       }
     }

@@ -50,6 +50,7 @@
         if (field.kind === "flag") tokens.push(value ? field.on : field.off);
         else if (field.kind === "choice") tokens.push(value);
         else if (field.kind === "pair") tokens.push(field.token + value.join("x").replace(/^(\d+)x\1$/, "$1"));
+        else if (field.kind === "shape") tokens.push(field.token + value.join("x"));
         else tokens.push(field.token + value);
       }
       const key = TYPES[layer.type].key;
@@ -68,6 +69,8 @@
     else if (field.kind === "choice") layer[field.arg] = token;
     else if (field.kind === "fraction" && /^\d*\.?\d+$/.test(value)) layer[field.arg] = Number(value);
     else if (field.kind === "int" && /^\d+$/.test(value)) layer[field.arg] = Number(value);
+    else if (field.kind === "shape" && /^-?\d+(x-?\d+)*$/.test(value))
+      layer[field.arg] = value.split("x").map(Number);
     else if (field.kind === "pair" && /^\d+(x\d+)?$/.test(value)) {
       const [first, second = first] = value.split("x").map(Number);
       layer[field.arg] = [first, second];
@@ -147,6 +150,16 @@
     if (field.kind === "int" || field.kind === "fraction") {
       const step = field.kind === "int" ? 1 : 0.05;
       return labelled(label, numberInput({}, layer[field.arg], changed, field.least ?? 0, step));
+    }
+    if (field.kind === "shape") {
+      const text = element("input", {
+        type: "text",
+        value: layer[field.arg].join("x"),
+        spellcheck: "false",
+        oninput: () =>
+          changed(/^\s*-?\d+(\s*x\s*-?\d+)*\s*$/.test(text.value) ? text.value.split("x").map(Number) : [NaN]),
+      });
+      return labelled(`${label} (e.g. 4x4x2)`, text);
     }
     if (field.kind === "flag") {
       const box = element("input", {
