@@ -65,7 +65,7 @@ class Row:
     shape: str
     params: int
     trainable: int
-    macs: int
+    macs: int | None
     rf: tuple[int, int] | None
 
 
@@ -103,18 +103,22 @@ def multiply_adds(
     data_format: str,
     input_shape: tuple[int, ...],
     output_shape: tuple[int, ...],
-) -> int:
-    """Kernel weights times the positions each is applied at (the bias is not counted)."""
+) -> int | None:
+    """Kernel weights times the positions each is applied at (the bias is not counted);
+    None when the number of positions depends on a size left as None."""
     kind = type(layer).__name__
+    kernels = [weight for weight in layer.weights if len(weight.shape) > 1]
+    if not kernels:
+        return 0
     # A transposed convolution applies its kernel at each input position.
     shape = input_shape if kind == "Conv2DTranspose" else output_shape
-    if len(shape) == 4:
-        positions = math.prod(shape[axis] for axis in image_axes(data_format, 4))
-    else:
-        positions = math.prod(shape[1:-1])
+    axes = image_axes(data_format, 4) if len(shape) == 4 else range(1, len(shape) - 1)
+    sizes = [shape[axis] for axis in axes]
+    if None in sizes:
+        return None
+    positions = math.prod(sizes)
     if kind == "SharedKernelConv2D":  # one image per input channel
         positions *= input_shape[-1]
-    kernels = [weight for weight in layer.weights if len(weight.shape) > 1]
     return sum(math.prod(kernel.shape) for kernel in kernels) * positions
 
 
@@ -216,8 +220,8 @@ class Stacks:
             return [first, first]
         return [first, self.rng.randint(least, largest)]
 
-    def sides(self, shape: tuple[int, ...]) -> tuple[int, int]:
-        """Height and width of an image `shape` (without the batch axis)."""
+    def sides(self, shape: tuple[int | None, ...]) -> tuple[int | None, int | None]:
+        """Height and width of an image `shape` (without the batch axis); None: any size."""
         return (shape[1], shape[2]) if self.format == "channels_first" else (shape[0], shape[1])
 
     def window(self, shape: tuple[int, ...], padding: str, dilation: list[int]) -> list[int]:
@@ -225,7 +229,7 @@ class Stacks:
         if padding == "same":
             return self.pair(5)
         return [
-            self.rng.randint(1, max(1, min(5, (side - 1) // gap + 1)))
+            self.rng.randint(1, max(1, min(5, (side - 1) // gap + 1)) if side else 5)
             for side, gap in zip(self.sides(shape), dilation, strict=True)
         ]
 
@@ -233,15 +237,21 @@ class Stacks:
         """A layer that Keras accepts after an output of `shape` (without the batch axis)."""
         rng = self.rng
         if len(shape) != 3:
+            if None in shape:  # a vector of unknown length: no weights can be made for it
+                return rng.choice(
+                    [self.same_shape(rng.choice(["Dropout", "Activation"])), self.reshape(shape)]
+                )
             return rng.choice([self.dense, self.same_shape, lambda: self.reshape(shape)])()
         kinds = [*WINDOWED, *DILATED, *POOLING, *GLOBAL, *SAME_SHAPE, "Flatten", "Dense"]
         kinds += ["ZeroPadding2D", "UpSampling2D", "Reshape"]
         if self.format == "channels_first":  # the site's layer and Dense mix the wrong axis
             kinds = [kind for kind in kinds if kind not in ("SharedKernelConv2D", "Dense")]
-        if max(self.sides(shape)) > 40:  # keep the weights Keras creates small
+        if max(side or 0 for side in self.sides(shape)) > 40:  # keep the weights small
             kinds = [kind for kind in kinds if kind not in ("UpSampling2D", "Conv2DTranspose")]
-        if math.prod(shape) > 100_000:
+        if None not in shape and math.prod(shape) > 100_000:
             kinds = [kind for kind in kinds if kind not in ("Flatten", "Dense")]
+        if shape[-1] is None:  # BatchNormalization makes weights along the last axis
+            kinds.remove("BatchNormalization")
         kind = rng.choice(kinds)
         padding = rng.choice(["valid", "same"])
         if kind in POOLING:
@@ -299,6 +309,8 @@ class Stacks:
     def reshape(self, shape: tuple[int, ...]) -> Spec:
         """A Reshape to a vector, a matrix or an image of the same number of values."""
         rng = self.rng
+        if None in shape:
+            return {"type": "Reshape", "target_shape": [-1]}
         total = math.prod(shape)
         divisors = [d for d in range(1, min(total, 64) + 1) if total % d == 0]
         first = rng.choice(divisors)
@@ -326,13 +338,16 @@ class Stacks:
             if self.format == "channels_last" or kind != "SharedKernelConv2D"
         ]
         image = {"type": rng.choice(kinds), "padding": "valid"}
+        sized = [axis for axis, side in enumerate(self.sides(shape)) if side is not None]
+        if fault in ("size", "reshape") and (not sized or None in shape):
+            fault = "size" if sized else "ndim"
         if fault == "ndim":  # an image layer after the image is gone
             gone = rng.choice(
                 [{"type": "Flatten"}, *({"type": kind, "keepdims": False} for kind in GLOBAL)]
             )
             return [gone, self.fill(image, shape)]
         if fault == "size":
-            side = rng.randrange(2)
+            side = rng.choice(sized)
             too_big = self.window(shape, "valid", [1, 1])
             too_big[side] = self.sides(shape)[side] + rng.randint(1, 3)
             return [self.fill(image, shape, too_big)]
@@ -375,7 +390,8 @@ class Stacks:
         """A stack each of whose layers fits the shape Keras gives it, and those shapes."""
         rng = self.rng
         self.format = "channels_first" if rng.random() < 0.2 else "channels_last"
-        sides, channels = [rng.randint(1, 40), rng.randint(1, 40)], rng.randint(1, 12)
+        sides = [None if rng.random() < 0.1 else rng.randint(1, 40) for _ in range(2)]
+        channels = rng.randint(1, 12)
         dims = [channels, *sides] if self.format == "channels_first" else [*sides, channels]
         spec: Spec = {"input": dims, "format": self.format, "layers": []}
         tensor = keras.Input(tuple(spec["input"]))

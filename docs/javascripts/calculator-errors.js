@@ -33,6 +33,10 @@ window.calculatorErrors = {
     "keras": ["The total size of the tensor must be unchanged"],
     "text": "Keras raises ValueError (\"{quote}\"): the input {input} holds {total} values per example, which target_shape ({target}) cannot hold. Change target_shape, or write -1 for one axis to have it computed."
   },
+  "undefined": {
+    "keras": ["Shapes used to initialize variables must be fully-defined"],
+    "text": "Keras raises ValueError (\"{quote}\"): {type} makes one weight per value of the last axis of {shape}, whose size is None. Give the input a size, or use global pooling instead of Flatten."
+  },
   "entry": {
     "keras": [],
     "text": "Enter a number from {least} upward for {field}."
@@ -43,6 +47,6 @@ window.calculatorErrors = {
   },
   "address-input": {
     "keras": [],
-    "text": "The address's {part} is not a shape: write input=HEIGHTxWIDTHxCHANNELS, for example input=150x150x3. The model below starts from {shape} instead."
+    "text": "The address's {part} is not a shape: write input=HEIGHTxWIDTHxCHANNELS, for example input=150x150x3, or NonexNonex3 for any height and width. The model below starts from {shape} instead."
   }
 };

@@ -113,7 +113,9 @@ window.calculatorLayers = (() => {
   const big = (value) => BigInt(value);
   const product = (values) => values.reduce((total, value) => total * big(value), 1n);
   const number = (value) => big(value).toLocaleString("en-US");
-  const shapeText = (shape) => `(None, ${shape.join(", ")})`;
+  const shapeText = (shape) => `(None, ${shape.map((d) => d ?? "None").join(", ")})`;
+  const known = (values) => values.every((value) => value !== null);
+  const dim = (value) => value ?? "None";
   const pairText = (pair) => (pair[0] === pair[1] ? `${pair[0]}` : `${pair[0]}×${pair[1]}`);
 
   function problem(kind, values = {}) {
@@ -142,6 +144,7 @@ window.calculatorLayers = (() => {
 
   /** Output length along one axis of a window of `size` (already dilated), step `step`. */
   function slide(length, size, step, padding) {
+    if (length === null) return { value: null, text: "None (any size)" };
     if (padding === "same") {
       const value = Math.ceil(length / step);
       return { value, text: step === 1 ? `${length} (same)` : `⌈${length} / ${step}⌉ = ${value}` };
@@ -166,8 +169,9 @@ window.calculatorLayers = (() => {
     const span = size.map((k, i) => effective(k, dilation[i]));
     const rows = slide(h, span[0], strides[0], layer.padding);
     const cols = slide(w, span[1], strides[1], layer.padding);
-    if (rows.value < 1 || cols.value < 1) {
-      return problem(words, { window: `${span[0]}×${span[1]}`, input: `${h}×${w}` });
+    const empty = (side) => side.value !== null && side.value < 1;
+    if (empty(rows) || empty(cols)) {
+      return problem(words, { window: `${span[0]}×${span[1]}`, input: `${dim(h)}×${dim(w)}` });
     }
     const lines = [];
     if (dilation.some((d) => d > 1)) {
@@ -183,17 +187,20 @@ window.calculatorLayers = (() => {
 
   /** A layer with a kernel, given its output sides and channels and its formulas. */
   function weighted(shape, format, out, channels, weights, weightsText, perPosition, macsText, positions) {
-    const cells = positions ?? out.sides[0] * out.sides[1];
-    const where = positions ? `${positions} input positions` : `${out.sides.join("·")} positions`;
+    const at = positions ?? out.sides;
+    const macs = known(at) ? product(at) * perPosition : null;
+    const where = `${at.map(dim).join("·")} ${positions ? "input " : ""}positions`;
     return {
       shape: image(shape, format, out.sides, channels),
       params: weights,
-      macs: big(cells) * perPosition,
+      macs,
       reach: out.reach,
       lines: [
         ...out.lines,
         `parameters: ${weightsText} = ${number(weights)}`,
-        `multiply-adds: ${where} · ${macsText} = ${number(big(cells) * perPosition)}`,
+        macs === null
+          ? `multiply-adds: ${where} · ${macsText}, unknown until the input has a size`
+          : `multiply-adds: ${where} · ${macsText} = ${number(macs)}`,
       ],
     };
   }
@@ -247,6 +254,7 @@ window.calculatorLayers = (() => {
     const span = layer.kernel_size.map((k, i) => effective(k, layer.dilation_rate[i]));
     const grown = sides.map((n, i) => {
       const s = layer.strides[i];
+      if (n === null) return { value: null, text: "None (any size)" };
       if (layer.padding === "same") return { value: n * s, text: `${n}·${s} = ${n * s}` };
       const value = n * s + Math.max(span[i] - s, 0);
       return { value, text: `${n}·${s} + max(${span[i]} − ${s}, 0) = ${value}` };
@@ -266,7 +274,7 @@ window.calculatorLayers = (() => {
     return weighted(
       shape, format, out, f,
       product([kh, kw, f, c]) + bias(layer, f), `${kh}·${kw}·${f}·${c}${biasText(layer, f)}`,
-      product([kh, kw, c, f]), `${kh}·${kw}·${c}·${f}`, sides[0] * sides[1],
+      product([kh, kw, c, f]), `${kh}·${kw}·${c}·${f}`, sides,
     );
   }
 
@@ -297,8 +305,8 @@ window.calculatorLayers = (() => {
 
   function zeroPadding(shape, layer, format) {
     const { channel, image: sidesAt } = axes(format);
-    const grown = sidesAt.map((axis, i) => shape[axis] + 2 * layer.padding[i]);
-    const texts = sidesAt.map((axis, i) => `${shape[axis]} + 2·${layer.padding[i]} = ${grown[i]}`);
+    const grown = sidesAt.map((axis, i) => (shape[axis] === null ? null : shape[axis] + 2 * layer.padding[i]));
+    const texts = sidesAt.map((axis, i) => `${dim(shape[axis])} + 2·${layer.padding[i]} = ${dim(grown[i])}`);
     return {
       shape: image(shape, format, grown, shape[channel]),
       params: 0n,
@@ -310,8 +318,8 @@ window.calculatorLayers = (() => {
 
   function upSampling(shape, layer, format) {
     const { channel, image: sidesAt } = axes(format);
-    const grown = sidesAt.map((axis, i) => shape[axis] * layer.size[i]);
-    const texts = sidesAt.map((axis, i) => `${shape[axis]}·${layer.size[i]} = ${grown[i]}`);
+    const grown = sidesAt.map((axis, i) => (shape[axis] === null ? null : shape[axis] * layer.size[i]));
+    const texts = sidesAt.map((axis, i) => `${dim(shape[axis])}·${layer.size[i]} = ${dim(grown[i])}`);
     return {
       shape: image(shape, format, grown, shape[channel]),
       params: 0n,
@@ -324,6 +332,7 @@ window.calculatorLayers = (() => {
   /** BatchNormalization on the last axis (Keras' default axis=-1). */
   function batchNorm(shape) {
     const n = shape[shape.length - 1];
+    if (n === null) return problem("undefined", { type: "BatchNormalization", shape: shapeText(shape) });
     return {
       shape,
       params: product([4, n]),
@@ -349,25 +358,32 @@ window.calculatorLayers = (() => {
   }
 
   function flatten(shape) {
+    if (!known(shape)) {
+      return { shape: [null], params: 0n, macs: 0n, lines: [`length: ${shape.map(dim).join("·")} = None`, free] };
+    }
     const size = product(shape);
     return { shape: [Number(size)], params: 0n, macs: 0n, lines: [`length: ${shape.join("·")} = ${number(size)}`, free] };
   }
 
   /** Reshape: the same values, in `target_shape`; one axis of -1 is computed. */
   function reshape(shape, layer) {
-    const total = product(shape);
     const target = layer.target_shape;
-    const known = product(target.filter((d) => d !== -1));
-    const free = target.includes(-1);
-    if (free ? total % known !== 0n : known !== total) {
+    if (!known(shape)) {
+      const out = target.map((d) => (d === -1 ? null : d));
+      return { shape: out, params: 0n, macs: 0n, lines: ["-1 stands for the unknown size: None", free] };
+    }
+    const total = product(shape);
+    const fixed = product(target.filter((d) => d !== -1));
+    const open = target.includes(-1);
+    if (open ? total % fixed !== 0n : fixed !== total) {
       return problem("reshape", { input: shapeText(shape), total: number(total), target: target.join(", ") });
     }
-    const out = target.map((d) => (d === -1 ? Number(total / known) : d));
+    const out = target.map((d) => (d === -1 ? Number(total / fixed) : d));
     return {
       shape: out,
       params: 0n,
       macs: 0n,
-      lines: [`${shape.join("·")} = ${out.join("·")} = ${number(total)} values`, "no weights, no multiply-adds"],
+      lines: [`${shape.join("·")} = ${out.join("·")} = ${number(total)} values`, free],
     };
   }
 
@@ -379,16 +395,17 @@ window.calculatorLayers = (() => {
       shape: layer.keepdims ? image(shape, format, [1, 1], c) : [c],
       params: 0n,
       macs: 0n,
-      lines: [`one ${what} per channel over ${sidesAt.map((axis) => shape[axis]).join("·")} cells`, free],
+      lines: [`one ${what} per channel over ${sidesAt.map((axis) => dim(shape[axis])).join("·")} cells`, free],
     };
   }
 
   function dense(shape, layer, format) {
     const inputs = shape[shape.length - 1];
+    if (inputs === null) return problem("undefined", { type: "Dense", shape: shapeText(shape) });
     const u = layer.units;
     const positions = shape.slice(0, -1);
-    const macs = product([...positions, inputs, u]);
-    const where = positions.length ? `${positions.join("·")} positions · ` : "";
+    const macs = known(positions) ? product([...positions, inputs, u]) : null;
+    const where = positions.length ? `${positions.map(dim).join("·")} positions · ` : "";
     const params = product([inputs, u]) + bias(layer, u);
     const step = {
       shape: [...positions, u],
@@ -396,7 +413,7 @@ window.calculatorLayers = (() => {
       macs,
       lines: [
         `parameters: ${inputs}·${u}${biasText(layer, u)} = ${number(params)}`,
-        `multiply-adds: ${where}${inputs}·${u} = ${number(macs)}`,
+        `multiply-adds: ${where}${inputs}·${u} = ${macs === null ? "unknown until the input has a size" : number(macs)}`,
       ],
     };
     if (positions.length) {
@@ -404,7 +421,7 @@ window.calculatorLayers = (() => {
       if (format !== "channels_first" && shape.length === 3) step.reach = [null, null];
       step.note =
         `Dense acts on the last axis only: the same ${inputs}×${u} weights are applied at each ` +
-        `of the ${positions.join("×")} positions, so the other axes stay. ` +
+        `of the ${positions.map(dim).join("×")} positions, so the other axes stay. ` +
         `Put Flatten before Dense for one vector per image.`;
     }
     return step;
@@ -498,12 +515,18 @@ window.calculatorLayers = (() => {
     return problem("ndim", { type: layer.type, shape: shapeText(shape), rank: shape.length + 1 });
   }
 
+  /** Whether the input is a shape: whole numbers, or None (null) for height and width. */
+  function inputReady(spec) {
+    const channel = axes(spec.format ?? "channels_last").channel;
+    const whole = (value) => Number.isInteger(value) && value >= 1;
+    return spec.input.every((d, axis) => whole(d) || (d === null && axis !== channel));
+  }
+
   /** Every layer's result; the first error stops the computation. */
   function evaluate(spec) {
     const counts = {};
     const format = spec.format ?? "channels_last";
-    const whole = (value) => Number.isInteger(value) && value >= 1;
-    let shape = spec.input.every(whole) ? spec.input : null;
+    let shape = inputReady(spec) ? spec.input : null;
     let failed = !shape;
     let reaches = [];
     return spec.layers.map((layer) => {
@@ -545,5 +568,5 @@ window.calculatorLayers = (() => {
     return `${whole}.${cents} ${units[power]}`;
   }
 
-  return { FIELDS, TYPES, fresh, plain, evaluate, memory, number, shapeText, pairText };
+  return { FIELDS, TYPES, fresh, plain, evaluate, inputReady, memory, number, shapeText, pairText };
 })();

@@ -8,7 +8,7 @@
 (() => {
   "use strict";
 
-  const { FIELDS, TYPES, fresh, plain, evaluate, memory, number, shapeText } =
+  const { FIELDS, TYPES, fresh, plain, evaluate, inputReady, memory, number, shapeText } =
     window.calculatorLayers;
   const ERRORS = window.calculatorErrors;
 
@@ -39,7 +39,7 @@
 
   /** The query string (without "?") that encodes `spec`. */
   function address(spec) {
-    const parts = [`input=${spec.input.join("x")}`];
+    const parts = [`input=${spec.input.map((d) => d ?? "None").join("x")}`];
     if ((spec.format ?? FORMATS[0]) !== FORMATS[0]) parts.push(`format=${spec.format}`);
     for (const layer of spec.layers) {
       const tokens = [];
@@ -84,11 +84,13 @@
     const unread = [];
     let badInput = null;
     const byKey = Object.fromEntries(Object.entries(TYPES).map(([type, info]) => [info.key, type]));
+    if (/(^|[?&])format=channels_first(&|$)/.test(query)) spec.format = "channels_first";
     for (const part of query.replace(/^\?/, "").split("&").filter(Boolean)) {
       const [key, value = ""] = decodeURIComponent(part).split("=");
       if (key === "input") {
-        const dims = value.split("x").map(Number);
-        if (dims.length === 3 && dims.every((d) => Number.isInteger(d) && d >= 1)) spec.input = dims;
+        const dims = value.split("x").map((d) => (d === "None" ? null : Number(d)));
+        const candidate = { input: dims, format: spec.format };
+        if (dims.length === 3 && inputReady(candidate)) spec.input = dims;
         else badInput = part;
       } else if (key === "format" && FORMATS.includes(value)) spec.format = value;
       else if (byKey[key]) {
@@ -123,14 +125,14 @@
   const fill = (kind, values) =>
     ERRORS[kind].text.replace(/\{(\w+)\}/g, (_, name) => String(values[name]));
 
-  function numberInput(attributes, value, change, least = 1, step = 1) {
+  function numberInput(attributes, value, change, least = 1, step = 1, empty = NaN) {
     const input = element("input", {
       type: "number",
       min: least,
       step,
       inputmode: step === 1 ? "numeric" : "decimal",
       value: value ?? "",
-      oninput: () => change(input.value.trim() === "" ? NaN : Number(input.value)),
+      oninput: () => change(input.value.trim() === "" ? empty : Number(input.value)),
       ...attributes,
     });
     return input;
@@ -276,10 +278,17 @@
       ...names.map((name, axis) =>
         labelled(
           name,
-          numberInput({}, spec.input[axis], (value) => {
-            spec.input[axis] = value;
-            update();
-          }),
+          numberInput(
+            { placeholder: name === "channels" ? false : "None" },
+            spec.input[axis],
+            (value) => {
+              spec.input[axis] = value;
+              update();
+            },
+            1,
+            1,
+            name === "channels" ? NaN : null,
+          ),
         ),
       ),
       labelled("data_format (every layer)", format),
@@ -383,11 +392,11 @@
         shapeText(result.shape),
         number(result.params),
         memory(result.params),
-        number(result.macs),
+        result.macs === null ? "–" : number(result.macs),
         result.rf ? result.rf.join("×") : "–",
       ];
     };
-    const entered = spec.input.every((d) => Number.isInteger(d) && d >= 1);
+    const entered = inputReady(spec);
     return element(
       "table",
       { class: valid ? "calc-table" : "calc-table calc-invalid" },
@@ -423,14 +432,15 @@
   function totals(results, valid) {
     const sum = (key) => results.reduce((total, result) => total + (result[key] ?? 0n), 0n);
     if (!valid) return ["The model does not build: no totals."];
-    const [all, trainable, macs] = [sum("params"), sum("trainable"), sum("macs")];
+    const [all, trainable] = [sum("params"), sum("trainable")];
+    const macs = results.some((result) => result.macs === null) ? null : sum("macs");
     const line = (label, value, cls, size = true) =>
       element(
         "span",
         { class: "calc-total" },
         `${label}: `,
-        element("strong", { class: cls }, number(value)),
-        size ? ` (${memory(value)})` : "",
+        element("strong", { class: cls }, value === null ? "–" : number(value)),
+        value === null ? " (the input's size is None)" : size ? ` (${memory(value)})` : "",
       );
     return [
       line("Total params", all, "calc-total-params"),
@@ -442,11 +452,11 @@
 
   function update() {
     const results = evaluate(spec);
-    const entered = spec.input.every((d) => Number.isInteger(d) && d >= 1);
+    const entered = inputReady(spec);
     const valid = entered && results.every((result) => !result.error && !result.skipped);
     root.querySelector(".calc-input-error").textContent = entered
       ? ""
-      : "Enter whole numbers from 1 upward.";
+      : "Enter whole numbers from 1 upward; height and width may be left empty (None).";
     root.querySelectorAll(".calc-layer").forEach((card, index) => {
       card.querySelector(".calc-result").replaceChildren(...resultLines(results[index]));
     });
