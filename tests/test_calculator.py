@@ -358,3 +358,23 @@ def test_layout_on_a_phone_and_in_dark_mode(
         assert contrast >= 4.5, f"{selector}: contrast {contrast:.2f} in {scheme}"
     themed.close()
     assert not problems, "\n".join(problems)
+
+
+def test_a_bad_address_is_reported_at_the_top(page: sync_api.Page, base_url: str):
+    visit(page, base_url + "calculator/?input=150x150&conv2d=f8,k3,q7&bogus")
+    report = page.locator(".calc-address-error")
+    assert report.get_attribute("role") == "alert"
+    text = report.inner_text()
+    for part in ("input=150x150", "conv2d=q7", "bogus", "(None, 150, 150, 3)"):
+        assert part in text, text
+    # It comes before the input's fields, and the model is what the address could say.
+    order = page.evaluate(
+        """() => { const all = [...document.querySelectorAll('#calculator *')];
+            return [all.indexOf(document.querySelector('.calc-address-error')),
+                    all.indexOf(document.querySelector('.calc-input'))]; }"""
+    )
+    assert order[0] < order[1]
+    spec = {"input": [150, 150, 3], "format": "channels_last", "layers": [{"type": "Conv2D"}]}
+    spec["layers"][0].update(filters=8, kernel_size=[3, 3], strides=[1, 1], padding="valid")
+    spec["layers"][0].update(dilation_rate=[1, 1], groups=1, use_bias=True)
+    assert shown_rows(page.evaluate("calculator.read()")) == keras_rows(judge(spec))
