@@ -568,5 +568,5 @@ window.calculatorLayers = (() => {
     return `${whole}.${cents} ${units[power]}`;
   }
 
-  return { FIELDS, TYPES, fresh, plain, evaluate, inputReady, memory, number, shapeText, pairText };
+  return { FIELDS, TYPES, fresh, plain, evaluate, inputReady, memory, number, shapeText };
 })();
