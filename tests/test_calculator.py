@@ -17,10 +17,12 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import keras
 import pytest
+from keras.src.utils.summary_utils import readable_memory_size
 from playwright import sync_api
 
-from calculator_models import Spec, Stacks, Verdict, judge
+from calculator_models import Spec, Stacks, Verdict, judge, keras_layer
 from site_pages import html_path, shown_snippets
 from test_browser import (  # noqa: F401 (fixtures)
     DESKTOP,
@@ -37,7 +39,8 @@ from test_browser import (  # noqa: F401 (fixtures)
 pytestmark = [pytest.mark.site, pytest.mark.browser]
 
 SEED = int(os.environ.get("CALCULATOR_SEED") or random.SystemRandom().randrange(2**32))
-VALID, INVALID = 300, 50
+VALID, INVALID = 500, 100
+TIMES, NONE = "\N{MULTIPLICATION SIGN}", "\N{EN DASH}"  # as the page writes them
 CONTROLS = "#calculator input, #calculator select, #calculator button:not([disabled])"
 # What the page's prose says each example ends with: its last layer's output channels.
 EXAMPLE_CHANNELS = {
@@ -95,27 +98,57 @@ def page(context: sync_api.BrowserContext, offline: Offline) -> Iterator[sync_ap
     assert not offline.leaving(), offline.leaving()
 
 
-def shown_rows(shown: dict[str, Any]) -> list[tuple[str, int, int]]:
-    """The page's rows as (shape, parameters, multiply-adds)."""
+def count(text: str) -> int | None:
+    """A number as the page writes it; None for NONE (not known)."""
+    return None if text == NONE else int(text.replace(",", ""))
+
+
+def shown_rows(shown: dict[str, Any]) -> list[tuple[str, int, int | None, str, str]]:
+    """The page's rows as (shape, parameters, multiply-adds, memory, receptive field)."""
     return [
-        (row["shape"], int(row["params"].replace(",", "")), int(row["macs"].replace(",", "")))
+        (
+            row["shape"],
+            int(row["params"].replace(",", "")),
+            count(row["macs"]),
+            row["memory"],
+            row["rf"],
+        )
         for row in shown["rows"]
         if row["verdict"] == "ok"
+    ]
+
+
+def keras_rows(verdict: Verdict) -> list[tuple[str, int, int | None, str, str]]:
+    """Keras' rows in the page's terms: its summary's memory sizes, receptive fields as
+    height TIMES width, and NONE where there is no image."""
+    return [
+        (
+            row.shape,
+            row.params,
+            row.macs,
+            readable_memory_size(4 * row.params),
+            TIMES.join(map(str, row.rf)) if row.rf else NONE,
+        )
+        for row in verdict.rows
     ]
 
 
 def disagreements(spec: Spec, verdict: Verdict, shown: dict[str, Any]) -> list[str]:
     """How the page's summary of `spec` differs from what Keras did with it."""
     found = []
-    expected = [(row.shape, row.params, row.macs) for row in verdict.rows]
-    if shown_rows(shown) != expected:
-        found.append(f"rows {shown_rows(shown)} != Keras {expected}")
+    if shown_rows(shown) != keras_rows(verdict):
+        found.append(f"rows {shown_rows(shown)} != Keras {keras_rows(verdict)}")
     verdicts = [row["verdict"] for row in shown["rows"]]
     errors = [error and error["kind"] for error in shown["errors"]]
     if verdict.failed_at is None:
-        totals = (sum(row.params for row in verdict.rows), sum(row.macs for row in verdict.rows))
-        if (shown["params"], shown["macs"]) != tuple(f"{total:,}" for total in totals):
-            found.append(f"totals {shown['params']}, {shown['macs']} != Keras {totals}")
+        total = sum(row.params for row in verdict.rows)
+        trainable = sum(row.trainable for row in verdict.rows)
+        macs = [row.macs for row in verdict.rows]
+        all_macs = NONE if None in macs else f"{sum(macs):,}"
+        expected = [f"{value:,}" for value in (total, trainable, total - trainable)] + [all_macs]
+        page = [shown["params"], shown["trainable"], shown["frozen"], shown["macs"]]
+        if page != expected:
+            found.append(f"totals {page} != Keras {expected}")
         if set(verdicts) != {"ok"} and spec["layers"]:
             found.append(f"page refuses a model Keras builds: {verdicts}")
     else:
@@ -136,7 +169,7 @@ def disagreements(spec: Spec, verdict: Verdict, shown: dict[str, Any]) -> list[s
 
 
 def test_random_stacks_agree_with_keras(page: sync_api.Page, base_url: str):
-    print(f"CALCULATOR_SEED={SEED}")
+    print(f"CALCULATOR_SEED={SEED} (set it to replay this run)")
     stacks = Stacks(SEED)
     specs = [stacks.valid()[0] for _ in range(VALID)] + [stacks.invalid() for _ in range(INVALID)]
     verdicts = [judge(spec) for spec in specs]
@@ -172,6 +205,39 @@ def test_the_thread_model_matches_the_thread_page(
     assert calculator["params"] == total[1]
 
 
+def executed_summary(spec: Spec) -> str:
+    """Keras 3's `model.summary()` of `spec`, run in this process."""
+    model = keras.Sequential([keras.Input(tuple(spec["input"]))])
+    for layer in spec["layers"]:
+        model.add(keras_layer(layer, spec.get("format", "channels_last")))
+    lines: list[str] = []
+    model.summary(print_fn=lambda line, **_: lines.append(line))
+    return "\n".join(lines)
+
+
+# A model with BatchNormalization, whose moving statistics are Keras' non-trainable weights.
+BATCHNORM_MODEL = "input=32x32x3&conv2d=f8,k3,same&batchnorm&activation&maxpool=p2&gmp&dense=u10"
+
+
+@pytest.mark.parametrize("query", ["", "?" + BATCHNORM_MODEL], ids=["thread", "batchnorm"])
+def test_totals_are_those_of_kerass_executed_summary(
+    page: sync_api.Page, base_url: str, query: str
+):
+    visit(page, base_url + "calculator/" + query)
+    spec = page.evaluate("calculator.parse(location.search).spec")
+    summary = executed_summary(spec)
+    totals = {
+        label: f"{count} ({size})"
+        for label, count, size in re.findall(r"(\w[\w-]* params): ([\d,]+) \(([^)]+)\)", summary)
+    }
+    assert set(totals) == {"Total params", "Trainable params", "Non-trainable params"}
+    if query:
+        assert totals["Non-trainable params"] != "0 (0.00 B)"  # the model shows the split
+    shown = page.evaluate("calculator.read()")["totals"]
+    for label, text in totals.items():
+        assert f"{label}: {text}" in shown, summary
+
+
 def test_the_examples_are_what_keras_builds(page: sync_api.Page, base_url: str):
     visit(page, base_url + "calculator/")
     links = page.eval_on_selector_all(
@@ -185,7 +251,7 @@ def test_the_examples_are_what_keras_builds(page: sync_api.Page, base_url: str):
         verdict = judge(spec)
         shown = page.evaluate("calculator.read()")
         assert verdict.failed_at is None, text
-        assert shown_rows(shown) == [(row.shape, row.params, row.macs) for row in verdict.rows]
+        assert shown_rows(shown) == keras_rows(verdict)
         channels = EXAMPLE_CHANNELS.get(" ".join(text.split()))
         if channels is not None:
             assert verdict.rows[-1].shape.endswith(f", {channels})"), text
@@ -231,7 +297,7 @@ def test_editing_with_keys_and_clicks(page: sync_api.Page, base_url: str):
     verdict = judge(spec)
     shown = page.evaluate("calculator.read()")
     assert page.evaluate("calculator.parse(location.search).spec") == spec
-    assert shown_rows(shown) == [(row.shape, row.params, row.macs) for row in verdict.rows]
+    assert shown_rows(shown) == keras_rows(verdict)
     assert shown["params"] == f"{sum(row.params for row in verdict.rows):,}"
     visit(page, page.url)  # the address alone brings the same model back
     assert page.evaluate("calculator.read()") == shown
@@ -292,3 +358,23 @@ def test_layout_on_a_phone_and_in_dark_mode(
         assert contrast >= 4.5, f"{selector}: contrast {contrast:.2f} in {scheme}"
     themed.close()
     assert not problems, "\n".join(problems)
+
+
+def test_a_bad_address_is_reported_at_the_top(page: sync_api.Page, base_url: str):
+    visit(page, base_url + "calculator/?input=150x150&conv2d=f8,k3,q7&bogus")
+    report = page.locator(".calc-address-error")
+    assert report.get_attribute("role") == "alert"
+    text = report.inner_text()
+    for part in ("input=150x150", "conv2d=q7", "bogus", "(None, 150, 150, 3)"):
+        assert part in text, text
+    # It comes before the input's fields, and the model is what the address could say.
+    order = page.evaluate(
+        """() => { const all = [...document.querySelectorAll('#calculator *')];
+            return [all.indexOf(document.querySelector('.calc-address-error')),
+                    all.indexOf(document.querySelector('.calc-input'))]; }"""
+    )
+    assert order[0] < order[1]
+    spec = {"input": [150, 150, 3], "format": "channels_last", "layers": [{"type": "Conv2D"}]}
+    spec["layers"][0].update(filters=8, kernel_size=[3, 3], strides=[1, 1], padding="valid")
+    spec["layers"][0].update(dilation_rate=[1, 1], groups=1, use_bias=True)
+    assert shown_rows(page.evaluate("calculator.read()")) == keras_rows(judge(spec))

@@ -1,0 +1,52 @@
+/* The calculator's error messages, by kind, and the words of Keras' own message for each.
+ * Everything after "=" is JSON: the tests read this file to sort Keras' errors into the
+ * same kinds and to check that each quoted phrase is Keras' wording.
+ *   keras: phrases, one of which Keras' message contains (the first is quoted on the page);
+ *   text:  the page's explanation, with {names} filled in by the calculator.
+ */
+window.calculatorErrors = {
+  "size": {
+    "keras": ["Computed output size would be zero or negative"],
+    "text": "Keras raises ValueError (\"{quote}\"): with padding 'valid', a {window} window does not fit in a {input} input. Use padding 'same', a smaller window, or fewer layers that shrink the input."
+  },
+  "size-tf": {
+    "keras": ["Negative dimension size"],
+    "text": "Keras raises ValueError (\"{quote}\"): with padding 'valid', a {window} window does not fit in a {input} input. Use padding 'same', a smaller window, or fewer layers that shrink the input."
+  },
+  "ndim": {
+    "keras": ["expected ndim=4", "expected min_ndim=4", "not enough values to unpack (expected 4"],
+    "text": "Keras raises ValueError: {type} needs an image, a 4-D input (batch, height, width, channels), but its input {shape} is {rank}-D. Move the layer before Flatten or global pooling, or remove those."
+  },
+  "groups-channels": {
+    "keras": ["input channels must be evenly divisible"],
+    "text": "Keras raises ValueError (\"{quote}\"): the {channels} input channels cannot be split into {groups} equal groups; groups must divide the number of input channels."
+  },
+  "groups-filters": {
+    "keras": ["number of filters must be evenly divisible"],
+    "text": "Keras raises ValueError when the layer is created (\"{quote}\"): filters ({filters}) must be a multiple of groups ({groups})."
+  },
+  "dilation-strides": {
+    "keras": ["not supported in conjunction with `dilation_rate > 1`"],
+    "text": "Keras raises ValueError when the layer is created (\"{quote}\"): {type} takes strides above 1 or dilation_rate above 1, not both."
+  },
+  "reshape": {
+    "keras": ["The total size of the tensor must be unchanged"],
+    "text": "Keras raises ValueError (\"{quote}\"): the input {input} holds {total} values per example, which target_shape ({target}) cannot hold. Change target_shape, or write -1 for one axis to have it computed."
+  },
+  "undefined": {
+    "keras": ["Shapes used to initialize variables must be fully-defined"],
+    "text": "Keras raises ValueError (\"{quote}\"): {type} makes one weight per value of the last axis of {shape}, whose size is None. Give the input a size, or use global pooling instead of Flatten."
+  },
+  "entry": {
+    "keras": [],
+    "text": "Enter a number from {least} upward for {field}."
+  },
+  "address": {
+    "keras": [],
+    "text": "Not understood in the address: {parts}. The model below leaves them out."
+  },
+  "address-input": {
+    "keras": [],
+    "text": "The address's {part} is not a shape: write input=HEIGHTxWIDTHxCHANNELS, for example input=150x150x3, or NonexNonex3 for any height and width. The model below starts from {shape} instead."
+  }
+};

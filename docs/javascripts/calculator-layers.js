@@ -1,0 +1,572 @@
+/* Keras 3's rules for the calculator's layers, as data: for each layer type its address
+ * key, fields and their defaults, whether it needs an image, which errors Keras raises
+ * when it is created, and its step: output shape, parameters, multiply-adds and how one of
+ * its outputs reaches back into its input (for the receptive field).
+ *
+ * A model is {input: [d0, d1, d2], format: "channels_last" | "channels_first", layers},
+ * each layer {type, ...Keras' arguments}. Errors are worded in calculator-errors.js.
+ */
+window.calculatorLayers = (() => {
+  "use strict";
+
+  const ERRORS = window.calculatorErrors;
+
+  /* Each field: its Keras argument, its token in the address, its kind and least value.
+   * A token is letters then a value (k3, pad1x2) or, for a choice, the bare value. */
+  const FIELDS = {
+    filters: { arg: "filters", token: "f", kind: "int", least: 1 },
+    units: { arg: "units", token: "u", kind: "int", least: 1 },
+    depth_multiplier: { arg: "depth_multiplier", token: "m", kind: "int", least: 1, plain: 1 },
+    groups: { arg: "groups", token: "g", kind: "int", least: 1, plain: 1 },
+    kernel_size: { arg: "kernel_size", token: "k", kind: "pair", least: 1 },
+    pool_size: { arg: "pool_size", token: "p", kind: "pair", least: 1 },
+    strides: { arg: "strides", token: "s", kind: "pair", least: 1, plain: [1, 1] },
+    dilation_rate: { arg: "dilation_rate", token: "d", kind: "pair", least: 1, plain: [1, 1] },
+    zero_padding: { arg: "padding", token: "pad", kind: "pair", least: 0, plain: [1, 1] },
+    size: { arg: "size", token: "up", kind: "pair", least: 1, plain: [2, 2] },
+    rate: { arg: "rate", token: "r", kind: "fraction", plain: 0.5 },
+    target_shape: { arg: "target_shape", token: "t", kind: "shape", least: 1, plain: [-1] },
+    padding: { arg: "padding", kind: "choice", choices: ["valid", "same"], plain: "valid" },
+    activation: {
+      arg: "activation",
+      kind: "choice",
+      choices: ["relu", "sigmoid", "tanh", "softmax", "linear"],
+      plain: "relu",
+    },
+    use_bias: { arg: "use_bias", kind: "flag", plain: true, off: "nobias" },
+    keepdims: { arg: "keepdims", kind: "flag", plain: false, on: "keepdims" },
+  };
+
+  const WINDOW = ["kernel_size", "strides", "dilation_rate", "padding"];
+  const POOL = ["pool_size", "strides", "padding"];
+
+  /* Each layer type. `image`: needs (height, width, channels); `created`: errors Keras
+   * raises in the constructor, before it sees an input. */
+  const TYPES = {
+    Conv2D: {
+      key: "conv2d",
+      fields: ["filters", ...WINDOW, "groups", "use_bias"],
+      image: true,
+      created: ["groups-filters", "dilation-strides"],
+      step: conv2d,
+    },
+    DepthwiseConv2D: {
+      key: "depthwise",
+      fields: [...WINDOW, "depth_multiplier", "use_bias"],
+      image: true,
+      step: depthwise,
+    },
+    SeparableConv2D: {
+      key: "separable",
+      fields: ["filters", ...WINDOW, "depth_multiplier", "use_bias"],
+      image: true,
+      step: separable,
+    },
+    Conv2DTranspose: {
+      key: "transpose",
+      fields: ["filters", ...WINDOW, "use_bias"],
+      image: true,
+      created: ["dilation-strides"],
+      step: transpose,
+    },
+    SharedKernelConv2D: {
+      key: "shared",
+      fields: ["filters", "kernel_size", "strides", "padding"],
+      image: true,
+      lastOnly: true,
+      step: shared,
+    },
+    MaxPooling2D: { key: "maxpool", fields: POOL, image: true, step: pooling },
+    AveragePooling2D: { key: "avgpool", fields: POOL, image: true, step: pooling },
+    ZeroPadding2D: { key: "zeropad", fields: ["zero_padding"], image: true, step: zeroPadding },
+    UpSampling2D: { key: "upsample", fields: ["size"], image: true, step: upSampling },
+    BatchNormalization: { key: "batchnorm", fields: [], step: batchNorm },
+    Dropout: { key: "dropout", fields: ["rate"], step: unchanged("Dropout") },
+    Activation: { key: "activation", fields: ["activation"], step: unchanged("Activation") },
+    Flatten: { key: "flatten", fields: [], step: flatten },
+    Reshape: { key: "reshape", fields: ["target_shape"], step: reshape },
+    GlobalAveragePooling2D: { key: "gap", fields: ["keepdims"], image: true, step: globalPool },
+    GlobalMaxPooling2D: { key: "gmp", fields: ["keepdims"], image: true, step: globalPool },
+    Dense: { key: "dense", fields: ["units", "use_bias"], step: dense },
+  };
+
+  /** A new layer of `type` with Keras' defaults (and a filter count to start from). */
+  function fresh(type) {
+    const layer = { type };
+    for (const name of TYPES[type].fields) layer[FIELDS[name].arg] = structuredClone(plain(layer, name));
+    if ("filters" in layer) layer.filters = type === "SharedKernelConv2D" ? 4 : 16;
+    if ("units" in layer) layer.units = 64;
+    if ("kernel_size" in layer) layer.kernel_size = [3, 3];
+    if ("pool_size" in layer) layer.pool_size = [2, 2];
+    return layer;
+  }
+
+  /** A field's default; a pooling layer's strides default to its pool size (null here). */
+  function plain(layer, name) {
+    return name === "strides" && TYPES[layer.type].fields.includes("pool_size")
+      ? null
+      : FIELDS[name].plain ?? null;
+  }
+
+  /* ---------- arithmetic ---------- */
+
+  const big = (value) => BigInt(value);
+  const product = (values) => values.reduce((total, value) => total * big(value), 1n);
+  const number = (value) => big(value).toLocaleString("en-US");
+  const shapeText = (shape) => `(None, ${shape.map((d) => d ?? "None").join(", ")})`;
+  const known = (values) => values.every((value) => value !== null);
+  const dim = (value) => value ?? "None";
+  const pairText = (pair) => (pair[0] === pair[1] ? `${pair[0]}` : `${pair[0]}×${pair[1]}`);
+
+  function problem(kind, values = {}) {
+    const words = ERRORS[kind];
+    const text = words.text.replace(/\{(\w+)\}/g, (_, name) =>
+      name === "quote" ? words.keras[0] : String(values[name]),
+    );
+    return { error: { kind, text } };
+  }
+
+  /** Where the channels and the two image axes are, for the model's data format. */
+  function axes(format) {
+    return format === "channels_first" ? { channel: 0, image: [1, 2] } : { channel: 2, image: [0, 1] };
+  }
+
+  function image(shape, format, sides, channels) {
+    const { channel, image: [h, w] } = axes(format);
+    const next = [];
+    next[h] = sides[0];
+    next[w] = sides[1];
+    next[channel] = channels;
+    return next;
+  }
+
+  const effective = (k, d) => d * (k - 1) + 1;
+
+  /** Output length along one axis of a window of `size` (already dilated), step `step`. */
+  function slide(length, size, step, padding) {
+    if (length === null) return { value: null, text: "None (any size)" };
+    if (padding === "same") {
+      const value = Math.ceil(length / step);
+      return { value, text: step === 1 ? `${length} (same)` : `⌈${length} / ${step}⌉ = ${value}` };
+    }
+    const value = Math.floor((length - size) / step) + 1;
+    const text =
+      step === 1
+        ? `${length} − ${size} + 1 = ${value}`
+        : `⌊(${length} − ${size}) / ${step}⌋ + 1 = ${value}`;
+    return { value, text };
+  }
+
+  function sideLines(names, texts) {
+    return texts[0] === texts[1]
+      ? [`${names[0]}, ${names[1]}: ${texts[0]}`]
+      : [`${names[0]}: ${texts[0]}`, `${names[1]}: ${texts[1]}`];
+  }
+
+  /** Height and width after a window of `size` (dilated by `dilation`) and `strides`. */
+  function windowed(shape, format, layer, size, strides, dilation = [1, 1], words = "size") {
+    const [h, w] = axes(format).image.map((axis) => shape[axis]);
+    const span = size.map((k, i) => effective(k, dilation[i]));
+    const rows = slide(h, span[0], strides[0], layer.padding);
+    const cols = slide(w, span[1], strides[1], layer.padding);
+    const empty = (side) => side.value !== null && side.value < 1;
+    if (empty(rows) || empty(cols)) {
+      return problem(words, { window: `${span[0]}×${span[1]}`, input: `${dim(h)}×${dim(w)}` });
+    }
+    const lines = [];
+    if (dilation.some((d) => d > 1)) {
+      lines.push(`dilated window: ${size.map((k, i) => `${dilation[i]}·(${k} − 1) + 1`).join(", ")} = ${pairText(span)}`);
+    }
+    lines.push(...sideLines(["height", "width"], [rows.text, cols.text]));
+    const reach = size.map((k, i) => ({ kind: "window", k, d: dilation[i], s: strides[i] }));
+    return { sides: [rows.value, cols.value], lines, reach };
+  }
+
+  const bias = (layer, count) => (layer.use_bias === false ? 0n : big(count));
+  const biasText = (layer, count) => (layer.use_bias === false ? "" : ` + ${count}`);
+
+  /** A layer with a kernel, given its output sides and channels and its formulas. */
+  function weighted(shape, format, out, channels, weights, weightsText, perPosition, macsText, positions) {
+    const at = positions ?? out.sides;
+    const macs = known(at) ? product(at) * perPosition : null;
+    const where = `${at.map(dim).join("·")} ${positions ? "input " : ""}positions`;
+    return {
+      shape: image(shape, format, out.sides, channels),
+      params: weights,
+      macs,
+      reach: out.reach,
+      lines: [
+        ...out.lines,
+        `parameters: ${weightsText} = ${number(weights)}`,
+        macs === null
+          ? `multiply-adds: ${where} · ${macsText}, unknown until the input has a size`
+          : `multiply-adds: ${where} · ${macsText} = ${number(macs)}`,
+      ],
+    };
+  }
+
+  function conv2d(shape, layer, format) {
+    const c = shape[axes(format).channel];
+    const [f, g] = [layer.filters, layer.groups];
+    if (c % g !== 0) return problem("groups-channels", { channels: c, groups: g });
+    const out = windowed(shape, format, layer, layer.kernel_size, layer.strides, layer.dilation_rate);
+    if (out.error) return out;
+    const [kh, kw] = layer.kernel_size;
+    const slices = g === 1 ? `${c}` : `(${c}/${g})`;
+    return weighted(
+      shape, format, out, f,
+      product([kh, kw, c / g, f]) + bias(layer, f), `${kh}·${kw}·${slices}·${f}${biasText(layer, f)}`,
+      product([f, kh, kw, c / g]), `${f} filters · ${kh}·${kw}·${slices}`,
+    );
+  }
+
+  function depthwise(shape, layer, format) {
+    const c = shape[axes(format).channel];
+    const out = windowed(shape, format, layer, layer.kernel_size, layer.strides, layer.dilation_rate);
+    if (out.error) return out;
+    const [kh, kw] = layer.kernel_size;
+    const m = layer.depth_multiplier;
+    return weighted(
+      shape, format, out, c * m,
+      product([kh, kw, c, m]) + bias(layer, c * m), `${kh}·${kw}·${c}·${m}${biasText(layer, c * m)}`,
+      product([c, m, kh, kw]), `${c}·${m} maps · ${kh}·${kw}`,
+    );
+  }
+
+  function separable(shape, layer, format) {
+    const c = shape[axes(format).channel];
+    const out = windowed(shape, format, layer, layer.kernel_size, layer.strides, layer.dilation_rate);
+    if (out.error) return out;
+    const [kh, kw] = layer.kernel_size;
+    const [m, f] = [layer.depth_multiplier, layer.filters];
+    return weighted(
+      shape, format, out, f,
+      product([kh, kw, c, m]) + product([c, m, f]) + bias(layer, f),
+      `${kh}·${kw}·${c}·${m} + ${c}·${m}·${f}${biasText(layer, f)}`,
+      product([c, m, kh, kw]) + product([c, m, f]), `(${c}·${m}·${kh}·${kw} + ${c}·${m}·${f})`,
+    );
+  }
+
+  /** Conv2DTranspose: each input value spreads a kernel over the output. */
+  function transpose(shape, layer, format) {
+    const c = shape[axes(format).channel];
+    const sides = axes(format).image.map((axis) => shape[axis]);
+    const span = layer.kernel_size.map((k, i) => effective(k, layer.dilation_rate[i]));
+    const grown = sides.map((n, i) => {
+      const s = layer.strides[i];
+      if (n === null) return { value: null, text: "None (any size)" };
+      if (layer.padding === "same") return { value: n * s, text: `${n}·${s} = ${n * s}` };
+      const value = n * s + Math.max(span[i] - s, 0);
+      return { value, text: `${n}·${s} + max(${span[i]} − ${s}, 0) = ${value}` };
+    });
+    const out = {
+      sides: grown.map((side) => side.value),
+      lines: sideLines(["height", "width"], grown.map((side) => side.text)),
+      reach: layer.kernel_size.map((k, i) => ({
+        kind: "transpose",
+        k,
+        d: layer.dilation_rate[i],
+        s: layer.strides[i],
+      })),
+    };
+    const [kh, kw] = layer.kernel_size;
+    const f = layer.filters;
+    return weighted(
+      shape, format, out, f,
+      product([kh, kw, f, c]) + bias(layer, f), `${kh}·${kw}·${f}·${c}${biasText(layer, f)}`,
+      product([kh, kw, c, f]), `${kh}·${kw}·${c}·${f}`, sides,
+    );
+  }
+
+  function shared(shape, layer, format) {
+    const c = shape[axes(format).channel];
+    const out = windowed(shape, format, layer, layer.kernel_size, layer.strides, [1, 1], "size-tf");
+    if (out.error) return out;
+    const [kh, kw] = layer.kernel_size;
+    const f = layer.filters;
+    return weighted(
+      shape, format, out, c * f,
+      product([kh, kw, f]) + big(f), `${kh}·${kw}·${f} + ${f}`,
+      product([c, f, kh, kw]), `${c}·${f} maps · ${kh}·${kw}`,
+    );
+  }
+
+  const free = "no weights, no multiply-adds";
+
+  function pooling(shape, layer, format) {
+    const strides = layer.strides ?? layer.pool_size;
+    const out = windowed(shape, format, layer, layer.pool_size, strides);
+    if (out.error) return out;
+    const lines = [...out.lines, free];
+    if (!layer.strides) lines.unshift(`strides: the pool size, ${pairText(layer.pool_size)}`);
+    const c = shape[axes(format).channel];
+    return { shape: image(shape, format, out.sides, c), params: 0n, macs: 0n, lines, reach: out.reach };
+  }
+
+  function zeroPadding(shape, layer, format) {
+    const { channel, image: sidesAt } = axes(format);
+    const grown = sidesAt.map((axis, i) => (shape[axis] === null ? null : shape[axis] + 2 * layer.padding[i]));
+    const texts = sidesAt.map((axis, i) => `${dim(shape[axis])} + 2·${layer.padding[i]} = ${dim(grown[i])}`);
+    return {
+      shape: image(shape, format, grown, shape[channel]),
+      params: 0n,
+      macs: 0n,
+      lines: [...sideLines(["height", "width"], texts), free],
+      reach: [null, null],
+    };
+  }
+
+  function upSampling(shape, layer, format) {
+    const { channel, image: sidesAt } = axes(format);
+    const grown = sidesAt.map((axis, i) => (shape[axis] === null ? null : shape[axis] * layer.size[i]));
+    const texts = sidesAt.map((axis, i) => `${dim(shape[axis])}·${layer.size[i]} = ${dim(grown[i])}`);
+    return {
+      shape: image(shape, format, grown, shape[channel]),
+      params: 0n,
+      macs: 0n,
+      lines: [...sideLines(["height", "width"], texts), "each value repeated, " + free],
+      reach: layer.size.map((f) => ({ kind: "up", f })),
+    };
+  }
+
+  /** BatchNormalization on the last axis (Keras' default axis=-1). */
+  function batchNorm(shape) {
+    const n = shape[shape.length - 1];
+    if (n === null) return problem("undefined", { type: "BatchNormalization", shape: shapeText(shape) });
+    return {
+      shape,
+      params: product([4, n]),
+      trainable: product([2, n]),
+      macs: 0n,
+      reach: shape.length === 3 ? [null, null] : undefined,
+      lines: [
+        `parameters: 4·${n} = ${number(4 * n)}: gamma and beta (${number(2 * n)}, trainable), ` +
+          `moving mean and variance (${number(2 * n)}, not trainable)`,
+        "its scale and shift are not counted as multiply-adds",
+      ],
+    };
+  }
+
+  function unchanged(type) {
+    return (shape) => ({
+      shape,
+      params: 0n,
+      macs: 0n,
+      reach: shape.length === 3 ? [null, null] : undefined,
+      lines: [type === "Dropout" ? "shape unchanged; active in training only" : "shape unchanged", free],
+    });
+  }
+
+  function flatten(shape) {
+    if (!known(shape)) {
+      return { shape: [null], params: 0n, macs: 0n, lines: [`length: ${shape.map(dim).join("·")} = None`, free] };
+    }
+    const size = product(shape);
+    return { shape: [Number(size)], params: 0n, macs: 0n, lines: [`length: ${shape.join("·")} = ${number(size)}`, free] };
+  }
+
+  /** Reshape: the same values, in `target_shape`; one axis of -1 is computed. */
+  function reshape(shape, layer) {
+    const target = layer.target_shape;
+    if (!known(shape)) {
+      const out = target.map((d) => (d === -1 ? null : d));
+      return { shape: out, params: 0n, macs: 0n, lines: ["-1 stands for the unknown size: None", free] };
+    }
+    const total = product(shape);
+    const fixed = product(target.filter((d) => d !== -1));
+    const open = target.includes(-1);
+    if (open ? total % fixed !== 0n : fixed !== total) {
+      return problem("reshape", { input: shapeText(shape), total: number(total), target: target.join(", ") });
+    }
+    const out = target.map((d) => (d === -1 ? Number(total / fixed) : d));
+    return {
+      shape: out,
+      params: 0n,
+      macs: 0n,
+      lines: [`${shape.join("·")} = ${out.join("·")} = ${number(total)} values`, free],
+    };
+  }
+
+  function globalPool(shape, layer, format) {
+    const { channel, image: sidesAt } = axes(format);
+    const c = shape[channel];
+    const what = layer.type.startsWith("GlobalMax") ? "maximum" : "average";
+    return {
+      shape: layer.keepdims ? image(shape, format, [1, 1], c) : [c],
+      params: 0n,
+      macs: 0n,
+      lines: [`one ${what} per channel over ${sidesAt.map((axis) => dim(shape[axis])).join("·")} cells`, free],
+    };
+  }
+
+  function dense(shape, layer, format) {
+    const inputs = shape[shape.length - 1];
+    if (inputs === null) return problem("undefined", { type: "Dense", shape: shapeText(shape) });
+    const u = layer.units;
+    const positions = shape.slice(0, -1);
+    const macs = known(positions) ? product([...positions, inputs, u]) : null;
+    const where = positions.length ? `${positions.map(dim).join("·")} positions · ` : "";
+    const params = product([inputs, u]) + bias(layer, u);
+    const step = {
+      shape: [...positions, u],
+      params,
+      macs,
+      lines: [
+        `parameters: ${inputs}·${u}${biasText(layer, u)} = ${number(params)}`,
+        `multiply-adds: ${where}${inputs}·${u} = ${macs === null ? "unknown until the input has a size" : number(macs)}`,
+      ],
+    };
+    if (positions.length) {
+      // On an image, Dense mixes the last axis: the channels, or the width in channels_first.
+      if (format !== "channels_first" && shape.length === 3) step.reach = [null, null];
+      step.note =
+        `Dense acts on the last axis only: the same ${inputs}×${u} weights are applied at each ` +
+        `of the ${positions.map(dim).join("×")} positions, so the other axes stay. ` +
+        `Put Flatten before Dense for one vector per image.`;
+    }
+    return step;
+  }
+
+  /* ---------- the receptive field ---------- */
+
+  /** The input cells (one axis) that the output `cells` of a layer read. A set, not a
+   * span: a transposed convolution with a stride above its kernel leaves gaps. */
+  function back(cells, reach) {
+    if (!reach) return cells;
+    const read = new Set();
+    const taps = reach.k ? [...Array(reach.k).keys()].map((u) => reach.d * u) : [];
+    for (const o of cells) {
+      if (reach.kind === "window") for (const tap of taps) read.add(reach.s * o + tap);
+      else if (reach.kind === "up") read.add(Math.floor(o / reach.f));
+      else for (const tap of taps) if ((o - tap) % reach.s === 0) read.add((o - tap) / reach.s);
+    }
+    return read;
+  }
+
+  /** The widest span of input cells one output cell depends on, per image axis. */
+  function receptiveField(reaches) {
+    return [0, 1].map((axis) => {
+      const steps = reaches.map((reach) => reach[axis]);
+      // The span repeats with a period dividing the product of the spreading factors.
+      const spread = (step) => (step?.kind === "up" ? step.f : step?.kind === "transpose" ? step.s : 1);
+      const period = steps.reduce((total, step) => total * spread(step), 1);
+      let widest = 0;
+      for (let cell = 0; cell < Math.min(period, 4096); cell += 1) {
+        const cells = [...steps.reduceRight((read, step) => back(read, step), new Set([cell]))];
+        if (cells.length) widest = Math.max(widest, Math.max(...cells) - Math.min(...cells) + 1);
+      }
+      return widest;
+    });
+  }
+
+  /* ---------- a whole model ---------- */
+
+  const snake = (type) =>
+    type
+      .replace(/(.)([A-Z][a-z]+)/g, "$1_$2")
+      .replace(/([a-z])([A-Z])/g, "$1_$2")
+      .toLowerCase();
+
+  /** A field the reader left empty or out of range, if any. */
+  function badEntry(layer) {
+    for (const name of TYPES[layer.type].fields) {
+      const field = FIELDS[name];
+      const value = layer[field.arg];
+      const whole = (v) => Number.isInteger(v) && v >= field.least;
+      const bad =
+        field.kind === "int"
+          ? !whole(value)
+          : field.kind === "pair"
+            ? value !== null && !value.every(whole)
+            : field.kind === "shape"
+              ? !(value.length && value.every((d) => d === -1 || whole(d)) &&
+                  value.filter((d) => d === -1).length < 2)
+              : field.kind === "fraction" && !(value >= 0 && value < 1);
+      if (bad) {
+        const least = {
+          fraction: "0 up to, not including, 1; from 0",
+          shape: "1 (or one -1) for every axis, separated by x; from 1",
+        }[field.kind] ?? field.least;
+        return problem("entry", { field: field.arg, least });
+      }
+    }
+    return null;
+  }
+
+  /** Errors Keras raises when the layer is created, before it sees an input. */
+  function creationError(layer) {
+    for (const kind of TYPES[layer.type].created ?? []) {
+      if (kind === "groups-filters" && layer.filters % layer.groups !== 0) {
+        return problem(kind, { filters: layer.filters, groups: layer.groups });
+      }
+      if (
+        kind === "dilation-strides" &&
+        layer.strides.some((s) => s > 1) &&
+        layer.dilation_rate.some((d) => d > 1)
+      ) {
+        return problem(kind, { type: layer.type });
+      }
+    }
+    return null;
+  }
+
+  function shapeError(shape, layer) {
+    if (!TYPES[layer.type].image || shape.length === 3) return null;
+    return problem("ndim", { type: layer.type, shape: shapeText(shape), rank: shape.length + 1 });
+  }
+
+  /** Whether the input is a shape: whole numbers, or None (null) for height and width. */
+  function inputReady(spec) {
+    const channel = axes(spec.format ?? "channels_last").channel;
+    const whole = (value) => Number.isInteger(value) && value >= 1;
+    return spec.input.every((d, axis) => whole(d) || (d === null && axis !== channel));
+  }
+
+  /** Every layer's result; the first error stops the computation. */
+  function evaluate(spec) {
+    const counts = {};
+    const format = spec.format ?? "channels_last";
+    let shape = inputReady(spec) ? spec.input : null;
+    let failed = !shape;
+    let reaches = [];
+    return spec.layers.map((layer) => {
+      const base = snake(layer.type);
+      counts[base] = (counts[base] ?? -1) + 1;
+      const name = counts[base] ? `${base}_${counts[base]}` : base;
+      if (failed) return { name, type: layer.type, skipped: true };
+      const step =
+        badEntry(layer) ??
+        creationError(layer) ??
+        shapeError(shape, layer) ??
+        TYPES[layer.type].step(shape, layer, format);
+      if (step.error) {
+        failed = true;
+        return { name, type: layer.type, ...step };
+      }
+      shape = step.shape;
+      // The receptive field holds while the output is an image each layer maps cell by cell.
+      reaches = step.reach && reaches ? [...reaches, step.reach] : null;
+      const rf = reaches && shape.length === 3 ? receptiveField(reaches) : null;
+      const trainable = step.trainable ?? step.params;
+      return { name, type: layer.type, ...step, trainable, rf };
+    });
+  }
+
+  /** Keras' size of `count` float32 weights as its summary prints it: two decimals of
+   * bytes, KB, MB... (1024 each), rounded half to even like Python's format. */
+  function memory(count) {
+    const bytes = big(count) * 4n;
+    const units = ["B", "KB", "MB", "GB", "TB", "PB"];
+    let power = 0;
+    while (power < units.length - 1 && bytes >= 1024n ** big(power + 1)) power += 1;
+    const scale = 1024n ** big(power);
+    let hundredths = (bytes * 100n) / scale;
+    const left = (bytes * 100n) % scale;
+    if (left * 2n > scale || (left * 2n === scale && hundredths % 2n === 1n)) hundredths += 1n;
+    const whole = hundredths / 100n;
+    const cents = String(hundredths % 100n).padStart(2, "0");
+    return `${whole}.${cents} ${units[power]}`;
+  }
+
+  return { FIELDS, TYPES, fresh, plain, evaluate, inputReady, memory, number, shapeText };
+})();
