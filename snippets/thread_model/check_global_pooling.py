@@ -1,0 +1,12 @@
+"""GlobalAveragePooling2D after 128 feature maps, then Dense(512): the Dense layer's count."""
+
+from tensorflow import keras
+
+model = keras.Sequential(
+    [
+        keras.Input((17, 17, 128)),
+        keras.layers.GlobalAveragePooling2D(),
+        keras.layers.Dense(512),
+    ]
+)
+print("pooled:", model.layers[0].output.shape, " Dense parameters:", f"{model.count_params():,}")
