@@ -112,8 +112,13 @@ def test_the_bottleneck_costs_what_the_page_prints():
     )
     assert [layer.output.shape[-1] for layer in bottleneck.layers] == [64, 64, 256]
     assert namespace["bottleneck_cost"][1] * 8 < namespace["direct_cost"][1]  # "about 8 times"
-    assert namespace["one_by_one"].output_shape == (None, 32, 32, 8)
-    assert namespace["one_by_one"].count_params() == 32
+    assert "8.4 times fewer parameters, 8.5 times fewer multiply-adds" in printed
+
+
+def test_eight_one_by_one_filters_keep_the_size_and_set_the_channels():
+    namespace, printed = run_snippet("one_by_one/eight_filters.py")
+    assert namespace["model"].output_shape == (None, 32, 32, 8)
+    assert namespace["model"].count_params() == 3 * 8 + 8 == 32
     assert "(None, 32, 32, 8), 32 parameters" in printed
 
 

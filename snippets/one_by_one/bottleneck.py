@@ -4,10 +4,6 @@ from tensorflow import keras
 
 layers = keras.layers
 
-one_by_one = keras.Sequential([keras.Input((32, 32, 3)), layers.Conv2D(8, 1)])
-print("Conv2D(8, 1) on (32, 32, 3):", one_by_one.output_shape, end=", ")
-print(one_by_one.count_params(), "parameters = 3*8 + 8")
-
 
 def cost(model: keras.Sequential) -> tuple[int, int]:
     """Print each Conv2D's parameters and multiply-adds (h*w*filters outputs x kh*kw*C_in)."""

@@ -4,6 +4,14 @@ import keras
 import numpy as np
 from shared_conv import SharedKernelConv2D
 
-for layer in (SharedKernelConv2D(8, 5), keras.layers.DepthwiseConv2D(5, depth_multiplier=8)):
-    shape = tuple(layer(np.zeros((1, 32, 32, 3), "float32")).shape)
-    print(f"{type(layer).__name__:<19} output {shape}, {layer.count_params()} parameters")
+C, K, k = 3, 8, 5  # input channels, filters (or multiplier), window size
+shared = SharedKernelConv2D(K, k)
+depthwise = keras.layers.DepthwiseConv2D(k, depth_multiplier=K)
+worked = {
+    shared: f"{k}*{k}*{K} + {K} = {k * k * K + K}",
+    depthwise: f"{k}*{k}*{C}*{K} + {C}*{K} = {k * k * C * K + C * K}",
+}
+for layer, formula in worked.items():
+    shape = tuple(layer(np.zeros((1, 32, 32, C), "float32")).shape)
+    print(f"{type(layer).__name__:<19} output {shape}, parameters {formula}", end="")
+    print(f" (Keras: {layer.count_params()})")

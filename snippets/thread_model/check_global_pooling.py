@@ -9,4 +9,6 @@ model = keras.Sequential(
         keras.layers.Dense(512),
     ]
 )
-print("pooled:", model.layers[0].output.shape, " Dense parameters:", f"{model.count_params():,}")
+inputs, units = model.layers[0].output.shape[-1], model.layers[1].units
+print("pooled:", model.layers[0].output.shape, end=", ")
+print(f"Dense: {inputs}*{units} + {units} = {model.count_params():,} parameters")
