@@ -37,13 +37,14 @@ def test_the_learned_filter_weighs_red_up_and_blue_down():
     assert namespace["accuracy"] > 0.95
     assert totals[0] > 0 > totals[2]
     assert np.argmax(totals) == 0  # the red slice dominates
-    assert printed.count("True") == 3 and "largest sum: red" in printed
+    np.testing.assert_array_equal(namespace["kernel"][..., 1], namespace["start"][..., 1])
+    assert printed.count("True") == 4 and "largest sum: red" in printed
     assert plt.gcf().get_suptitle()  # the figure's title is its alt text
 
 
 @pytest.mark.parametrize(("yes", "no", "seed"), [(0, 2, 1), (1, 2, 0), (2, 0, 0)])
 def test_training_finds_the_colour_of_the_yes_class_whatever_the_seed(yes, no, seed):
-    model, accuracy = squares.train_one_filter(yes, no, seed)
+    model, accuracy, _ = squares.train_one_filter(yes, no, seed)
     totals = model.layers[0].get_weights()[0][:, :, :, 0].sum(axis=(0, 1))
     assert accuracy > 0.95
     assert np.argmax(totals) == yes

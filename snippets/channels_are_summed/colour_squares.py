@@ -17,10 +17,11 @@ def squares(count: int, yes: int, no: int, rng: np.random.Generator):
 
 
 def train_one_filter(yes: int, no: int, seed: int = 0):
-    """Train Conv2D(1, 3) to say 1 for squares in channel `yes`; return (model, accuracy).
+    """Train Conv2D(1, 3) to say 1 for squares in channel `yes`.
 
     The model is the filter, its strongest response anywhere (GlobalMaxPooling2D) and a
-    sigmoid; the accuracy is measured on 200 new images.
+    sigmoid. Returns the model, its accuracy on 200 new images and the filter's weights
+    before training, shape (3, 3, 3).
     """
     keras.utils.set_random_seed(seed)
     rng = np.random.default_rng(seed)
@@ -34,7 +35,8 @@ def train_one_filter(yes: int, no: int, seed: int = 0):
     )
     model.compile(optimizer=keras.optimizers.Adam(0.05), loss="binary_crossentropy")
     images, labels = squares(256, yes, no, rng)
+    start = model.layers[0].get_weights()[0][:, :, :, 0]
     model.fit(images, labels, epochs=15, batch_size=32, verbose=0)
     test_images, test_labels = squares(200, yes, no, rng)
     predicted = model.predict(test_images, verbose=0)[:, 0] > 0.5
-    return model, float(np.mean(predicted == test_labels))
+    return model, float(np.mean(predicted == test_labels)), start
