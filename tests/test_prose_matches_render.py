@@ -61,6 +61,9 @@ def rendered(block: Tag, section: int) -> Block:
         classes = sibling.get("class") or []
         if "snippet-code" in classes:
             break
+        if sibling.name == "p" and not classes and sibling.select_one(".snippet-variants"):
+            sibling = sibling.select_one(".snippet-variants")  # an admonition wraps it in <p>
+            classes = sibling.get("class") or []
         if "snippet-variants" in classes:
             text = sibling.get_text(" ", strip=True).removeprefix("Output of ")
             found.ran |= set(re.split(r", | and ", text.split(":")[0].rstrip(".")))
