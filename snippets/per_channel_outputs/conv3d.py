@@ -1,4 +1,4 @@
-"""Kernels shared across channels with Conv3D: channels become a depth axis of size C."""
+"""Filters shared across channels with Conv3D: channels become a depth axis of size C."""
 
 import numpy as np
 from reference import per_channel_loop

@@ -1,4 +1,4 @@
-"""A 2-D convolution whose kernels are shared by all input channels (Keras 3: `keras.ops`).
+"""A 2-D convolution whose filters are shared by all input channels (Keras 3: `keras.ops`).
 
 Copy this file beside your code and import it before building or loading a model:
 `from shared_conv import SharedKernelConv2D`.
@@ -10,10 +10,10 @@ from keras import ops
 
 @keras.saving.register_keras_serializable(package="shared_conv")
 class SharedKernelConv2D(keras.layers.Layer):
-    """Correlate every input channel, separately, with the same `filters` kernels.
+    """Correlate every input channel, separately, with the same `filters` filters.
 
     An input with `C` channels (channels last) gives `C * filters` output channels:
-    channel `c * filters + k` is input channel `c` correlated with kernel `k`, plus bias
+    channel `c * filters + k` is input channel `c` correlated with filter `k`, plus bias
     `k`. The one kernel has shape `(kh, kw, 1, filters)`, so the layer has
     `kh * kw * filters + filters` parameters whatever `C` is.
 
