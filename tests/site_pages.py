@@ -62,6 +62,9 @@ def shown_snippets(html: str) -> dict[str, Shown]:
             for kind in outputs:
                 if kind in sibling.get("class", []):
                     outputs[kind] = _text(sibling)
+                elif sibling.name == "p" and not sibling.get("class"):  # inside an admonition,
+                    found = sibling.select_one(f".{kind}")  # Markdown wraps raw HTML in <p>
+                    outputs[kind] = _text(found) if found else outputs[kind]
         shown[title.get_text()] = Shown(
             _text(block), outputs["snippet-output"], outputs["snippet-stderr"]
         )

@@ -146,7 +146,7 @@ def test_the_comparison_snippet_reports_agreement_for_every_case():
     namespace, printed = run_snippet("channels_are_summed/matches_keras.py")
     rows = printed.splitlines()[1:]
     assert len(rows) == len(namespace["cases"]) >= 7
-    assert all(row.endswith("True") for row in rows)
+    assert all(0 <= float(row.split()[-1]) < 1e-5 for row in rows)  # the max difference
     kinds = {(c[2], c[3], c[4]) for c in namespace["cases"]}
     assert ((1, 1), (1, 1), "valid") in kinds
     assert any(strides != (1, 1) and padding == "same" for _, strides, padding in kinds)

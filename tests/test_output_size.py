@@ -7,12 +7,14 @@ import runpy
 
 import keras
 import numpy as np
+import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from test_claims_channels import SNIPPETS, run_snippet
 
-output_size = runpy.run_path(str(SNIPPETS / "output_size" / "sizes.py"))["output_size"]
+sizes = runpy.run_path(str(SNIPPETS / "output_size" / "sizes.py"))
+output_size, same_padding = sizes["output_size"], sizes["same_padding"]
 
 
 @settings(max_examples=40, deadline=None)
@@ -28,6 +30,62 @@ def test_output_size_formula_equals_what_conv2d_returns(n, k, s, padding):
     x = np.zeros((1, n, n + 1, 1), dtype="float32")
     y = layer(x)
     assert tuple(y.shape)[1:3] == (output_size(n, k, s, padding), output_size(n + 1, k, s, padding))
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    n=st.integers(1, 40),
+    k=st.integers(1, 5),
+    d=st.integers(1, 4),
+    padding=st.sampled_from(["valid", "same"]),
+)
+def test_output_size_with_dilation_equals_what_conv2d_returns(n, k, d, padding):
+    span = d * (k - 1) + 1
+    assume(padding == "same" or span <= n)
+    layer = keras.layers.Conv2D(1, k, dilation_rate=d, padding=padding)
+    y = layer(np.zeros((1, n, n + 2, 1), dtype="float32"))
+    assert tuple(y.shape)[1:3] == (
+        output_size(n, k, 1, padding, d),
+        output_size(n + 2, k, 1, padding, d),
+    )
+
+
+@settings(max_examples=30, deadline=None)
+@given(n=st.integers(2, 12), k=st.integers(1, 4), s=st.integers(1, 3))
+def test_same_padding_puts_the_odd_pixel_at_the_end(n, k, s):
+    """Where a pixel sits in 'same' output says how Keras split the padding."""
+    before, after = same_padding(n, k, s)
+    assert after - before in (0, 1)
+    x = np.arange(1.0, n + 1, dtype="float32").reshape(1, n, 1, 1)  # pixel i holds i + 1
+    layer = keras.layers.Conv2D(1, (k, 1), strides=(s, 1), padding="same", use_bias=False)
+    layer.build(x.shape)
+    first_tap = np.zeros((k, 1, 1, 1), dtype="float32")
+    first_tap[0] = 1  # the window's top tap only: it reads the pixel `before` above centre
+    layer.set_weights([first_tap])
+    y = np.asarray(layer(x))[0, :, 0, 0]
+    padded = np.concatenate([np.zeros(before), x[0, :, 0, 0], np.zeros(after)])
+    np.testing.assert_array_equal(y, padded[::s][: len(y)])
+
+
+@pytest.mark.parametrize("kind", ["max", "average"])
+def test_pooling_padding_is_never_counted(kind):
+    """An all-negative input pooled with 'same' padding: no zero from the padding shows."""
+    x = -np.arange(1.0, 26.0, dtype="float32").reshape(1, 5, 5, 1)
+    layer = {"max": keras.layers.MaxPooling2D, "average": keras.layers.AveragePooling2D}[kind]
+    y = np.asarray(layer(2, padding="same")(x))[0, :, :, 0]
+    assert y.shape == (3, 3)
+    corner = x[0, 4, 4, 0]  # the last window holds one real pixel and three padded ones
+    assert y[-1, -1] == corner  # a max of -25 and ignored pads; an average over 1 pixel
+    assert np.all(y < 0)
+
+
+def test_the_padding_snippet_prints_keras_sizes_equal_to_the_formula():
+    _, printed = run_snippet("output_size/padding.py")
+    for line in printed.splitlines():
+        if "(Keras: " in line:
+            ours, keras_size = line.split("output")[1].split("(Keras: ")
+            assert int(ours) == int(keras_size.rstrip(")"))
+    assert "pads (0, 1), output 14" in printed  # n=28, k=3, s=2: an odd total of 1
 
 
 def multiply_adds(layer) -> int:

@@ -33,15 +33,16 @@ ALLOWED = {
     "docs/output-size.md": {
         "16": "the grid's bounds, set in check_grid.py's code",
         "5": "the grid's bounds, set in check_grid.py's code",
-        "13": "the thread's example, run on the thread page",
-        "11": "the thread's example, run on the thread page",
     },
     "docs/thread-model.md": {
         "28": "the thread's example input, set in thread_example.py's code",
         "300": "the check-yourself question",
         "2.16": "the TensorFlow release whose `import keras` is Keras 3 (its release notes)",
     },
-    "docs/one-by-one.md": {"16": "Conv2D(16, 3): a layer named in the output"},
+    "docs/one-by-one.md": {
+        "16": "Conv2D(16, 3): a layer named in the output",
+        "50": "ResNet-50, a model's name",
+    },
 }
 
 
@@ -69,6 +70,21 @@ def test_every_number_in_the_prose_is_in_an_output_on_the_page(built_site: Path,
     assert outputs, "a page that runs snippets shows their output"
     unexplained = numbers(prose) - numbers(outputs) - SMALL - set(ALLOWED.get(page, {}))
     assert unexplained == set()
+
+
+@pytest.mark.site
+@pytest.mark.parametrize("page", PAGES)
+def test_every_check_yourself_answer_is_printed_by_the_run_in_its_box(built_site: Path, page: str):
+    """The learner who opens an answer finds its numbers printed, with no arithmetic left."""
+    soup = BeautifulSoup(html_path(built_site, page).read_text(encoding="utf-8"), "html.parser")
+    boxes = soup.select("article details.question")
+    assert boxes, "every page ends with a check-yourself box"
+    for box in boxes:
+        printed = "\n".join(block.get_text() for block in box.select(".snippet-output pre"))
+        assert printed, f"no run in the box {box.summary.get_text()!r}"
+        answer = "\n".join(p.get_text(" ") for p in box.select("p"))
+        missing = numbers(answer) - numbers(printed) - SMALL
+        assert not missing, f"{box.summary.get_text()!r}: {sorted(missing)} not printed"
 
 
 def params(layer, channels: int) -> int:

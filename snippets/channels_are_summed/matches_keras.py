@@ -14,7 +14,7 @@ cases = [  # in_channels, filters, kernel size, strides, padding
     (4, 3, (4, 2), (2, 3), "same"),
     (2, 6, (2, 3), (3, 2), "valid"),
 ]
-print("in  filters  kernel  strides  padding  output shape       max |numpy - keras| < 1e-5")
+print("in  filters  window  strides  padding  output shape       max |numpy - keras|")
 for in_channels, filters, size, strides, padding in cases:
     x = rng.uniform(-1, 1, size=(2, 9, 10, in_channels)).astype("float32")
     layer = keras.layers.Conv2D(filters, size, strides=strides, padding=padding)
@@ -28,5 +28,5 @@ for in_channels, filters, size, strides, padding in cases:
     difference = np.abs(ours - expected).max()
     print(
         f"{in_channels:>2}  {filters:>7}  {size[0]}x{size[1]:<4}  {strides!s:<7}  {padding:<7}"
-        f"  {expected.shape!s:<17}  {difference < 1e-5}"
+        f"  {expected.shape!s:<17}  {difference:.1e}"
     )

@@ -1,4 +1,8 @@
-"""The output-size formula against Keras' own Conv2D and MaxPooling2D, over a grid."""
+"""The output-size formula against Keras' compute_output_shape, over a grid of settings.
+
+compute_output_shape is what Keras itself uses to size a layer's output (model.summary()
+prints it); the tests also run the layers on data (tests/test_output_size.py).
+"""
 
 from sizes import output_size
 from tensorflow import keras
@@ -15,6 +19,14 @@ for n in range(1, 17):  # input height (and width)
                     keras_size = tuple(layer.compute_output_shape((1, n, n, 1)))[1]
                     checked += 1
                     disagree += keras_size != output_size(n, k, s, padding)
-print("settings checked:", checked, " disagreements:", disagree)
-for n, k, s, padding in [(150, 3, 1, "valid"), (148, 2, 2, "valid"), (28, 3, 2, "same")]:
-    print(f"n={n}, k={k}, s={s}, {padding}: {output_size(n, k, s, padding)}")
+print("settings checked with compute_output_shape:", checked, " disagreements:", disagree)
+print("examples (input n, window k, stride s, padding): output size")
+for n, k, s, padding in [
+    (150, 3, 1, "valid"),  # the thread's first Conv2D
+    (148, 2, 2, "valid"),  # its first MaxPooling2D(2, 2)
+    (13, 3, 1, "valid"),  # the thread's second Conv2D, on 13 x 13
+    (28, 3, 2, "same"),
+    (32, 5, 2, "valid"),
+    (32, 5, 2, "same"),
+]:
+    print(f"  n={n}, k={k}, s={s}, {padding}: {output_size(n, k, s, padding)}")

@@ -1,12 +1,19 @@
 """Output size of a convolution or pooling along one axis, 'valid' or 'same' padding."""
 
 
-def output_size(n: int, k: int, s: int = 1, padding: str = "valid") -> int:
-    """floor((n + 2p - k) / s) + 1, where 2p is the total zero padding.
+def output_size(n: int, k: int, s: int = 1, padding: str = "valid", d: int = 1) -> int:
+    """floor((n + p - (d * (k - 1) + 1)) / s) + 1, where p is the total padding.
 
-    'valid' pads nothing (2p = 0); 'same' pads just enough for ceil(n / s) outputs.
+    A window of size k with dilation d spans d * (k - 1) + 1 pixels. 'valid' pads nothing
+    (p = 0); 'same' pads just enough for ceil(n / s) outputs (see `same_padding`).
     """
-    total = 0
-    if padding == "same":
-        total = max((-(-n // s) - 1) * s + k - n, 0)  # -(-n // s) is ceil(n / s)
-    return (n + total - k) // s + 1
+    span = d * (k - 1) + 1
+    before, after = same_padding(n, k, s, d) if padding == "same" else (0, 0)
+    return (n + before + after - span) // s + 1
+
+
+def same_padding(n: int, k: int, s: int = 1, d: int = 1) -> tuple[int, int]:
+    """The pixels 'same' adds before and after: half each, an odd one at the end."""
+    span = d * (k - 1) + 1
+    total = max((-(-n // s) - 1) * s + span - n, 0)  # -(-n // s) is ceil(n / s)
+    return total // 2, total - total // 2

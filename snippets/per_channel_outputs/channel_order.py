@@ -1,4 +1,4 @@
-"""Which output channel is which? 1x1 kernels make the order readable."""
+"""Which output channel is which? 1x1 filters make the order readable."""
 
 import keras
 import numpy as np
@@ -6,7 +6,7 @@ from shared_conv import SharedKernelConv2D
 
 C, K = 4, 4
 x = np.arange(1.0, C + 1).reshape(1, 1, 1, C)  # one pixel; channel c holds c + 1
-weights = 10.0 ** np.arange(K)  # kernel k multiplies by 10**k: 1, 10, 100, 1000
+weights = 10.0 ** np.arange(K)  # filter k multiplies by 10**k: 1, 10, 100, 1000
 
 shared = SharedKernelConv2D(K, kernel_size=1)
 shared.build(x.shape)

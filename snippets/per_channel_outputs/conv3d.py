@@ -1,4 +1,4 @@
-"""Kernels shared across channels with Conv3D: channels become a depth axis of size C."""
+"""Filters shared across channels with Conv3D: channels become a depth axis of size C."""
 
 import numpy as np
 from reference import per_channel_loop
@@ -7,14 +7,12 @@ from tensorflow import keras
 C, K, H, W = 4, 4, 8, 8
 keras.utils.set_random_seed(0)
 
-model = keras.Sequential(
-    [
-        keras.Input(shape=(H, W, C)),
-        keras.layers.Reshape((H, W, C, 1)),  # a trailing axis: C depths, one channel each
-        keras.layers.Conv3D(K, (3, 3, 1)),  # depth 1: one channel at a time, same K kernels
-        keras.layers.Reshape((6, 6, C * K)),  # (6, 6, C, K) -> channel-major c * K + k
-    ]
-)
+inputs = keras.Input(shape=(H, W, C))
+depths = keras.layers.Reshape((H, W, C, 1))(inputs)  # a trailing axis: C depths, 1 channel each
+maps = keras.layers.Conv3D(K, (3, 3, 1))(depths)  # depth 1: one channel at a time, same K filters
+out_h, out_w = maps.shape[1:3]  # what the 3x3 window left of H and W
+outputs = keras.layers.Reshape((out_h, out_w, C * K))(maps)  # (H', W', C, K) -> c * K + k
+model = keras.Model(inputs, outputs)
 kernel, bias = model.get_weights()
 print("kernel:", kernel.shape, " output:", model.output_shape, " parameters:", model.count_params())
 

@@ -1,4 +1,4 @@
-"""DepthwiseConv2D(depth_multiplier=K): C * K outputs, but every channel has its own K kernels."""
+"""DepthwiseConv2D(depth_multiplier=K): C * K outputs, but every channel has its own K slices."""
 
 import numpy as np
 from reference import per_channel_loop

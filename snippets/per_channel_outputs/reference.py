@@ -13,9 +13,10 @@ def correlate(image, kernel, padding="valid"):
 
 
 def per_channel_loop(x, kernels, biases, padding="valid"):
-    """One map per (input channel c, kernel k), stacked channel-major: index c * K + k.
+    """One map per (input channel c, filter k), stacked channel-major: index c * K + k.
 
-    x: (batch, height, width, C); kernels: (C, K, kh, kw); biases: (C, K).
+    x: (batch, height, width, C); kernels: the (kh, kw) slice that filter k applies to
+    channel c at kernels[c, k], shape (C, K, kh, kw); biases: (C, K).
     """
     channels, filters = biases.shape
     maps = []

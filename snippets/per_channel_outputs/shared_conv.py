@@ -1,4 +1,4 @@
-"""A 2-D convolution whose kernels are shared by all input channels (Keras 3: `keras.ops`).
+"""A 2-D convolution whose filters are shared by all input channels (Keras 3: `keras.ops`).
 
 Copy this file beside your code and import it before building or loading a model:
 `from shared_conv import SharedKernelConv2D`.
@@ -10,10 +10,10 @@ from keras import ops
 
 @keras.saving.register_keras_serializable(package="shared_conv")
 class SharedKernelConv2D(keras.layers.Layer):
-    """Correlate every input channel, separately, with the same `filters` kernels.
+    """Correlate every input channel, separately, with the same `filters` filters.
 
     An input with `C` channels (channels last) gives `C * filters` output channels:
-    channel `c * filters + k` is input channel `c` correlated with kernel `k`, plus bias
+    channel `c * filters + k` is input channel `c` correlated with filter `k`, plus bias
     `k`. The one kernel has shape `(kh, kw, 1, filters)`, so the layer has
     `kh * kw * filters + filters` parameters whatever `C` is.
 
@@ -35,19 +35,13 @@ class SharedKernelConv2D(keras.layers.Layer):
         self.activation = keras.activations.get(activation)
 
     def call(self, inputs):
-        """Fold the channels into the batch, run one convolution, unfold."""
-        _, height, width, channels = ops.shape(inputs)
-        # (B, H, W, C) -> (B, C, H, W) -> (B*C, H, W, 1): every channel becomes an image.
-        images = ops.reshape(ops.transpose(inputs, (0, 3, 1, 2)), (-1, height, width, 1))
-        maps = ops.conv(
-            images, self.kernel, self.strides, self.padding, data_format="channels_last"
-        )
-        maps = maps + self.bias  # (B*C, H', W', K)
-        _, out_h, out_w, _ = ops.shape(maps)
-        # (B*C, H', W', K) -> (B, C, H', W', K) -> (B, H', W', C, K) -> (B, H', W', C*K)
-        maps = ops.reshape(maps, (-1, channels, out_h, out_w, self.filters))
-        maps = ops.transpose(maps, (0, 2, 3, 1, 4))
-        return self.activation(ops.reshape(maps, (-1, out_h, out_w, channels * self.filters)))
+        """A depthwise convolution whose every channel gets the same `filters` slices."""
+        channels = inputs.shape[-1]
+        # (kh, kw, 1, K) -> (kh, kw, C, K): C copies of the one kernel, made at every call,
+        # so the gradients of all the copies add up in the one weight.
+        kernel = ops.tile(self.kernel, (1, 1, channels, 1))
+        maps = ops.depthwise_conv(inputs, kernel, self.strides, self.padding)  # c * K + k
+        return self.activation(maps + ops.tile(self.bias, (channels,)))
 
     def build(self, input_shape):
         """Create the kernel `(kh, kw, 1, filters)` and the bias `(filters,)`."""

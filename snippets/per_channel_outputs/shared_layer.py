@@ -1,10 +1,10 @@
-"""Four kernels shared by four channels: 16 output channels from 40 parameters."""
+"""Four filters shared by four channels: 16 output channels from 40 parameters."""
 
 import numpy as np
 from reference import per_channel_loop
 from shared_conv import SharedKernelConv2D
 
-C, K = 4, 4  # input channels, kernels
+C, K = 4, 4  # input channels, filters
 rng = np.random.default_rng(0)
 # Small whole numbers keep every float32 sum exact, so the check below can demand equality.
 x = rng.integers(-3, 4, size=(2, 8, 8, C)).astype("float32")
@@ -22,7 +22,7 @@ print("bias shape:  ", tuple(layer.bias.shape))
 print("output shape:", y.shape)
 print("parameters:  ", layer.count_params(), "= 3*3*K + K =", 3 * 3 * K + K)
 
-# The loop uses kernel k and bias k for every input channel c.
+# The loop uses filter k's slice and bias k for every input channel c.
 kernels = np.array([[kernel[:, :, 0, k] for k in range(K)] for c in range(C)])
 biases = np.array([[bias[k] for k in range(K)] for c in range(C)])
 print("max |layer - loop|:", np.abs(y - per_channel_loop(x, kernels, biases)).max())

@@ -10,9 +10,10 @@ keras.utils.set_random_seed(0)
 inputs = keras.Input(shape=(H, W, C))
 images = keras.layers.Permute((3, 1, 2))(inputs)  # (C, H, W): channels first
 images = keras.layers.Reshape((C, H, W, 1))(images)  # C one-channel images
-maps = keras.layers.TimeDistributed(keras.layers.Conv2D(K, 3))(images)  # (C, 6, 6, K)
-maps = keras.layers.Permute((2, 3, 1, 4))(maps)  # (6, 6, C, K)
-outputs = keras.layers.Reshape((6, 6, C * K))(maps)  # channel-major: c * K + k
+maps = keras.layers.TimeDistributed(keras.layers.Conv2D(K, 3))(images)  # (C, H', W', K)
+maps = keras.layers.Permute((2, 3, 1, 4))(maps)  # (H', W', C, K)
+out_h, out_w = maps.shape[1:3]  # what the 3x3 convolution left of H and W
+outputs = keras.layers.Reshape((out_h, out_w, C * K))(maps)  # channel-major: c * K + k
 model = keras.Model(inputs, outputs)
 print("output shape:", model.output_shape, " parameters:", model.count_params())
 

@@ -10,7 +10,12 @@ model = keras.Sequential(
         keras.layers.Conv2D(32, (3, 3), activation="relu"),
     ]
 )
+print(f"{'layer':<16}{'input shape':<22}{'output shape':<22}{'params':>6}")
 for layer in model.layers:
-    print(f"{layer.name:<16}{tuple(layer.output.shape)}")
+    shapes = f"{tuple(layer.input.shape)!s:<22}{tuple(layer.output.shape)!s:<22}"
+    print(f"{layer.name:<16}{shapes}{layer.count_params():>6,}")
+conv = model.layers[2]
+kh, kw, channels, filters = conv.get_weights()[0].shape
+print(f"second Conv2D: {kh}*{kw}*{channels}*{filters} + {filters} = {conv.count_params():,}")
 pool = model.layers[1]
 print("MaxPooling2D(2, 2): pool_size =", pool.pool_size, " strides =", pool.strides)

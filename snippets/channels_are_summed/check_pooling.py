@@ -1,0 +1,8 @@
+"""MaxPooling2D(2) on a (26, 26, 32) input: its output shape and its weights."""
+
+from tensorflow import keras
+
+pool = keras.layers.MaxPooling2D(2)
+pool.build((None, 26, 26, 32))
+print("output:", tuple(pool.compute_output_shape((None, 26, 26, 32))), end=", ")
+print("weights:", pool.count_params())

@@ -1,0 +1,7 @@
+"""Conv2D(8, 1) on a 32 x 32 x 3 image: the same height and width, 8 channels."""
+
+from tensorflow import keras
+
+model = keras.Sequential([keras.Input((32, 32, 3)), keras.layers.Conv2D(8, 1)])
+print("output:", model.output_shape, end=", ")
+print(model.count_params(), "parameters = 3*8 + 8")

@@ -1,0 +1,8 @@
+"""A channels_first Conv2D(8, 5) reading (None, 4, 28, 28): kernel and output shapes."""
+
+from tensorflow import keras
+
+layer = keras.layers.Conv2D(8, 5, data_format="channels_first")
+layer.build((None, 4, 28, 28))
+print("kernel:", layer.get_weights()[0].shape, end=", ")
+print("output:", tuple(layer.compute_output_shape((None, 4, 28, 28))))

@@ -1,0 +1,14 @@
+"""Conv2D(8, 5, strides=2) on a 32 x 32 input, with each padding."""
+
+import math
+
+from tensorflow import keras
+
+n, k, s = 32, 5, 2
+worked = {
+    "valid": f"floor(({n} - {k}) / {s}) + 1 = {(n - k) // s + 1}",
+    "same": f"ceil({n} / {s}) = {math.ceil(n / s)}",
+}
+for padding, formula in worked.items():
+    layer = keras.layers.Conv2D(8, k, strides=s, padding=padding)
+    print(f"{padding}: {formula};  Keras:", layer.compute_output_shape((None, n, n, 3)))
