@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 from collections.abc import Mapping
 from textwrap import indent
 
@@ -41,7 +40,7 @@ def _shown(results: Mapping[str, RunResult | None], variants: Mapping[str, Varia
     if len(distinct) == 1:
         labels = [variants[name].label for name in runs]
         note = f"Output of {_join(labels)}{': the same' if len(labels) > 1 else ''}."
-        paragraph = f'<p class="snippet-variants">{html.escape(note)}</p>\n'
+        paragraph = f"{note}\n{{: .snippet-variants }}\n\n"
         return paragraph + single_output(next(iter(runs.values())))
     tabs = []
     for name, result in runs.items():
