@@ -7,6 +7,7 @@ Quotes of the thread (blockquotes) and the "check yourself" answers (whose numbe
 
 from __future__ import annotations
 
+import importlib.util
 import re
 from pathlib import Path
 
@@ -14,7 +15,14 @@ import pytest
 from bs4 import BeautifulSoup
 from tensorflow import keras
 
-from site_pages import html_path, references
+from site_pages import ROOT, html_path, references
+
+_spec = importlib.util.spec_from_file_location(
+    "shared_conv", ROOT / "snippets/per_channel_outputs/shared_conv.py"
+)
+assert _spec is not None and _spec.loader is not None
+shared_conv = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(shared_conv)
 
 NUMBER = re.compile(r"(?<![\w.])(?:\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)")  # not in float32
 PAGES = sorted({page for page, _ in references()})
@@ -82,7 +90,8 @@ def test_every_check_yourself_answer_is_printed_by_the_run_in_its_box(built_site
     for box in boxes:
         printed = "\n".join(block.get_text() for block in box.select(".snippet-output pre"))
         assert printed, f"no run in the box {box.summary.get_text()!r}"
-        answer = "\n".join(p.get_text(" ") for p in box.select("p"))
+        prose = box.select("p:not(.snippet-variants):not(.snippet-versions)")
+        answer = "\n".join(p.get_text(" ") for p in prose)
         missing = numbers(answer) - numbers(printed) - SMALL
         assert not missing, f"{box.summary.get_text()!r}: {sorted(missing)} not printed"
 
@@ -100,7 +109,7 @@ def test_check_yourself_answers():
     assert params(keras.layers.Conv2D(10, 1), 6) == 70  # one-by-one
     assert params(keras.layers.Conv2D(64, 3), 32) == 18_496  # output-channels
     assert params(keras.layers.DepthwiseConv2D(5, depth_multiplier=8), 3) == 624  # per-channel
-    assert 5 * 5 * 8 + 8 == 208  # per-channel: SharedKernelConv2D, tested in its claims
+    assert params(shared_conv.SharedKernelConv2D(8, 5), 3) == 208  # per-channel
     for padding, size in (("valid", 14), ("same", 16)):  # output-size
         layer = keras.layers.Conv2D(8, 5, strides=2, padding=padding)
         assert tuple(layer.compute_output_shape((None, 32, 32, 3))) == (None, size, size, 8)

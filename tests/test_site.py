@@ -76,3 +76,15 @@ def test_every_figure_is_described_by_its_title(built_site: Path):
                 "fig.suptitle(...) or ax.set_title(...) in its snippet"
             )
         assert set(in_notebook) == set(alts), f"{page}: its notebook shows other figures"
+
+
+@pytest.mark.parametrize("page", sorted({page for page, _ in REFERENCES}))
+def test_every_figure_is_a_file_of_the_site_holding_what_a_run_drew(built_site: Path, page):
+    """Figures are files of their own (small pages, cached), each an SVG that a run saved."""
+    html = html_path(built_site, page)
+    for image in BeautifulSoup(html.read_text(), "html.parser").select(FIGURES):
+        source = image["src"]
+        assert re.fullmatch(r"(\.\./)*figures/[0-9a-f]{20}\.svg", source), source
+        file = (html.parent / source).resolve()
+        assert file.is_file(), f"{page}: {source} is not in the site"
+        assert file.read_text().lstrip().startswith(("<?xml", "<svg")), source

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from textwrap import indent
 
 from .directives import SnippetRef
@@ -10,9 +10,15 @@ from .render import NOT_RUN, fenced, figure, versions_text
 from .results import RunResult
 from .variants import Variant
 
+# Where a figure's SVG is put for the page to show: its URL relative to the page.
+FigureLink = Callable[[str], str]
+
 
 def render_outputs(
-    ref: SnippetRef, results: Mapping[str, RunResult | None], variants: Mapping[str, Variant]
+    ref: SnippetRef,
+    results: Mapping[str, RunResult | None],
+    variants: Mapping[str, Variant],
+    link: FigureLink,
 ) -> str:
     """Outputs, stderr and figures; a note for each variant that cannot run the snippet."""
     cannot = {
@@ -25,12 +31,14 @@ def render_outputs(
     if any(result is None for result in shown.values()):
         parts.append(NOT_RUN)
     else:
-        parts.append(_shown(shown, variants))
+        parts.append(_shown(shown, variants, link))
     parts.extend(_cannot_run(variants[name], result) for name, result in cannot.items())
     return "\n".join(part for part in parts if part)
 
 
-def _shown(results: Mapping[str, RunResult | None], variants: Mapping[str, Variant]) -> str:
+def _shown(
+    results: Mapping[str, RunResult | None], variants: Mapping[str, Variant], link: FigureLink
+) -> str:
     runs = {name: result for name, result in results.items() if result is not None}
     if not runs:
         return ""
@@ -41,22 +49,22 @@ def _shown(results: Mapping[str, RunResult | None], variants: Mapping[str, Varia
         labels = [variants[name].label for name in runs]
         note = f"Output of {_join(labels)}{': the same' if len(labels) > 1 else ''}."
         paragraph = f"{note}\n{{: .snippet-variants }}\n\n"
-        return paragraph + single_output(next(iter(runs.values())))
+        return paragraph + single_output(next(iter(runs.values())), link)
     tabs = []
     for name, result in runs.items():
-        body = f"{single_output(result)}\n{_versions(result)}"
+        body = f"{single_output(result, link)}\n{_versions(result)}"
         tabs.append(f'=== "{variants[name].label}"\n\n{indent(body, "    ")}')
     return "\n".join(tabs)
 
 
-def single_output(result: RunResult) -> str:
+def single_output(result: RunResult, link: FigureLink) -> str:
     """Standard output, standard error and figures of one run."""
     parts = []
     if result.stdout:
         parts.append(fenced(result.stdout, "text", "Output", "snippet-output"))
     if result.stderr:
         parts.append(fenced(result.stderr, "text", "Error output", "snippet-stderr"))
-    parts.extend(figure(item.svg, item.alt) for item in result.figures)
+    parts.extend(figure(link(item.svg), item.alt) for item in result.figures)
     return "\n".join(parts)
 
 

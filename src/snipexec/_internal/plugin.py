@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import hashlib
 import os
 import posixpath
 import threading
@@ -27,7 +28,7 @@ from .directives import DirectiveError, SnippetRef, find_snippets
 from .execution import Execution, Mode, Shard, SnippetError
 from .keys import Snapshot
 from .notebook_pages import Block, NotebookPages, notebook_uri
-from .outputs import render_outputs
+from .outputs import FigureLink, render_outputs
 from .pool import WorkerPool
 from .profile import DEFAULT_RUNS, DEFAULT_VARIANTS
 from .render import (
@@ -214,14 +215,33 @@ class SnippetExecPlugin(BasePlugin[PluginConfig]):
         name = self._page_name(page.file.abs_src_path)
         refs = self._references(markdown, name)
         results = []
+        link = self._figure_link(page, files, config)
         for ref in reversed(refs):
-            block, shown = self._block(ref, name)
+            block, shown = self._block(ref, name, link)
             markdown = replace_lines(markdown, ref.line, ref.end, block, ref.indent)
             results.extend(shown)
         if not refs:
             return markdown
         markdown = self._copies_and_notebook(markdown, page, config)
         return markdown + self._footer(page.file, refs, results)
+
+    @staticmethod
+    def _figure_link(page: Page, files: Files, config: MkDocsConfig) -> FigureLink:
+        """Save each figure as `figures/HASH.svg` of the site, once; link it from `page`.
+
+        A file of its own, not a data URI: the page stays small, and a figure that two
+        pages or variants share is downloaded once.
+        """
+
+        def link(svg: str) -> str:
+            uri = f"figures/{hashlib.sha256(svg.encode()).hexdigest()[:20]}.svg"
+            file = files.get_file_from_path(uri)
+            if file is None:
+                file = File.generated(config, uri, content=svg)
+                files.append(file)
+            return file.url_relative_to(page.file)
+
+        return link
 
     def _references(self, markdown: str, page: str) -> list[SnippetRef]:
         """The page's snippet blocks, parsed once a build for the same text."""
@@ -230,7 +250,9 @@ class SnippetExecPlugin(BasePlugin[PluginConfig]):
             known = self.references[page] = (markdown, self._guard(find_snippets, markdown, page))
         return known[1]
 
-    def _block(self, ref: SnippetRef, page: str) -> tuple[str, list[tuple[Variant, RunResult]]]:
+    def _block(
+        self, ref: SnippetRef, page: str, link: FigureLink
+    ) -> tuple[str, list[tuple[Variant, RunResult]]]:
         """The Markdown of one snippet block and the results it shows.
 
         Under `mkdocs serve` a failing snippet is shown in place as an error, so the
@@ -245,7 +267,7 @@ class SnippetExecPlugin(BasePlugin[PluginConfig]):
             log.info("shown on the page as an error: %s", str(error).splitlines()[0])
             return _error_admonition(str(error)), []
         code = fenced(outcome.snapshot.text, "python", ref.path, "snippet-code")
-        outputs = render_outputs(ref, outcome.results, self.pool.variants)
+        outputs = render_outputs(ref, outcome.results, self.pool.variants, link)
         variants = self.pool.variants
         shown = [
             (variants[name], result)

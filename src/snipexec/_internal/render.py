@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 import html
 import posixpath
 import re
@@ -26,12 +25,11 @@ def fenced(text: str, language: str, title: str, css_class: str) -> str:
     return f"{header}\n{text.rstrip(chr(10))}\n{fence}\n"
 
 
-def figure(svg: str, alt: str) -> str:
-    """An image tag carrying an SVG as a data URI, so the page needs no extra file."""
-    data = base64.b64encode(svg.encode()).decode()
+def figure(url: str, alt: str) -> str:
+    """An image tag for a figure saved as its own file at `url`, cached by the browser."""
     return (
         f'<figure class="snippet-figure"><img alt="{html.escape(alt)}" '
-        f'src="data:image/svg+xml;base64,{data}"></figure>\n'
+        f'src="{html.escape(url)}"></figure>\n'
     )
 
 
