@@ -33,20 +33,27 @@ def running() -> set[int]:
 def end_leftovers(keep: set[int]) -> list[str]:
     """End every process this one started that still runs, but `keep`; their command lines.
 
-    SIGTERM first, SIGKILL after a grace period; the ended ones are reaped.
+    SIGTERM first, SIGKILL after a grace period; the ended ones are reaped. Processes
+    that appear meanwhile (a shell's child that was still being started) are ended too.
     """
-    leftovers = {pid: command for pid, command in _descendants().items() if pid not in keep}
-    for pid in leftovers:
-        _signal(pid, signal.SIGTERM)
+    ended: dict[int, str] = {}
     deadline = time.monotonic() + _GRACE
-    while _alive(leftovers) and time.monotonic() < deadline:
+    while True:
         _reap_all()
+        running = {pid: line for pid, line in _descendants().items() if pid not in keep}
+        if not running:
+            return list(ended.values())
+        if time.monotonic() > deadline:
+            for pid in running:
+                _signal(pid, signal.SIGKILL)
+            time.sleep(0.02)
+            _reap_all()
+            return list({**ended, **running}.values())
+        for pid, line in running.items():
+            if pid not in ended:
+                _signal(pid, signal.SIGTERM)
+                ended[pid] = line
         time.sleep(0.02)
-    for pid in _alive(leftovers):
-        _signal(pid, signal.SIGKILL)
-    time.sleep(0.02 if leftovers else 0)
-    _reap_all()
-    return list(leftovers.values())
 
 
 def end_group_when_orphaned(interval: float = 0.5) -> None:
@@ -66,27 +73,20 @@ def _descendants() -> dict[int, str]:
     me, group = os.getpid(), os.getpgid(0)
     found = {}
     for entry in Path("/proc").glob("[0-9]*"):
+        pid = int(entry.name)
         try:
             fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-            state, ppid, pgid = fields[0], int(fields[1]), int(fields[2])
+            if (
+                pid == me
+                or fields[0] == "Z"
+                or not (int(fields[2]) == group or int(fields[1]) == me)
+            ):
+                continue
             command = (entry / "cmdline").read_bytes().replace(b"\0", b" ").strip()
         except (OSError, IndexError, ValueError):
             continue  # ended meanwhile, or no /proc here
-        pid = int(entry.name)
-        if pid != me and state != "Z" and (pgid == group or ppid == me):
-            found[pid] = command.decode(errors="replace") or f"pid {pid}"
+        found[pid] = command.decode(errors="replace") or f"pid {pid}"
     return found
-
-
-def _alive(pids: dict[int, str]) -> list[int]:
-    return [pid for pid in pids if Path(f"/proc/{pid}").exists() and not _zombie(pid)]
-
-
-def _zombie(pid: int) -> bool:
-    try:
-        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] == "Z"
-    except (OSError, IndexError):
-        return True
 
 
 def _reap_all() -> None:
