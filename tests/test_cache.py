@@ -80,3 +80,13 @@ def test_the_size_counts_every_file(tmp_path: Path):
     (tmp_path / "notebooks").mkdir()
     (tmp_path / "notebooks" / "x.ipynb").write_bytes(b"12345")
     assert cache.size() == (tmp_path / "a.json").stat().st_size + 5
+
+
+def test_a_damaged_list_of_used_keys_is_no_failure(tmp_path: Path):
+    cache = Cache(tmp_path)
+    cache.put("kept", RESULT)
+    cache.keep_only_recent({"kept"}, time.time() + 60)
+    for listed in (tmp_path / "used").iterdir():
+        listed.write_bytes(b"\x8b\xff" * 40)
+    assert cache.keep_only_recent({"kept"}, time.time() + 60) == 0
+    assert cache.get("kept") is not None

@@ -84,7 +84,7 @@ class Cache:
         kept = set(used)
         for listed in recent:
             with contextlib.suppress(OSError):
-                kept.update(listed.read_text().split())
+                kept.update(listed.read_bytes().decode(errors="replace").split())
         removed = 0
         for entry in self.folder.glob("*.json"):
             with contextlib.suppress(OSError):
