@@ -48,7 +48,7 @@ EXAMPLE_CHANNELS = {
     "DepthwiseConv2D with depth_multiplier=4": 16,
     "Conv2D with groups=4": 16,
     "SharedKernelConv2D": 16,
-    "1 channel, a Conv2D with 4 kernels, then a SharedKernelConv2D with 4": 16,
+    "1 channel, a Conv2D with 4 filters, then a SharedKernelConv2D with 4": 16,
 }
 READ_ALL = """specs => specs.map(spec => {
     calculator.load(spec);

@@ -21,9 +21,15 @@
     }
   };
   const mark = (box) => {
+    // A box the page took away (the calculator redraws its summary) is no longer followed.
+    const named = Object.entries(NAMES).find(([selector]) => box.matches(selector));
+    if (!box.isConnected || !named) {
+      resized.unobserve(box);
+      boxes.delete(box);
+      return;
+    }
     const wide = box.scrollWidth > box.clientWidth + 1;
-    const name = Object.entries(NAMES).find(([selector]) => box.matches(selector))[1];
-    set(box, { tabindex: wide ? "0" : null, role: wide ? "group" : null, "aria-label": wide ? name : null });
+    set(box, { tabindex: wide ? "0" : null, role: wide ? "group" : null, "aria-label": wide ? named[1] : null });
   };
   const resized = new ResizeObserver((entries) => entries.forEach(({ target }) => mark(target)));
   const follow = (root) => {

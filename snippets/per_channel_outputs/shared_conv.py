@@ -33,6 +33,7 @@ class SharedKernelConv2D(keras.layers.Layer):
         )
         self.strides, self.padding = strides, padding
         self.activation = keras.activations.get(activation)
+        self.input_spec = keras.layers.InputSpec(ndim=4)  # a batch of images, as for Conv2D
 
     def call(self, inputs):
         """A depthwise convolution whose every channel gets the same `filters` slices."""
