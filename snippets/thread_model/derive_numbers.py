@@ -34,3 +34,10 @@ for layer in model.layers:
     )
 print(f"{'total':<56}{total:>10,}  {'':<18}{model.count_params():>10,}")
 print("every shape and count equals Keras':", agree)
+
+# Named, for the sentences under this example: the counts Keras reports.
+first_conv, second_conv, third_conv = (
+    layer.count_params() for layer in model.layers if isinstance(layer, layers.Conv2D)
+)
+dense, output = (layer.count_params() for layer in model.layers if isinstance(layer, layers.Dense))
+flattened = model.layers[6].output.shape[-1]

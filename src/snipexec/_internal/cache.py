@@ -13,7 +13,7 @@ from pathlib import Path
 
 from .results import RunResult
 
-FORMAT = 2  # bump when the stored shape changes: older entries then count as missing
+FORMAT = 3  # bump when the stored shape changes: older entries then count as missing
 RECENT_BUILDS = 3  # entries used by none of the last builds, and older than them, go
 
 

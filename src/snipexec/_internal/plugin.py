@@ -26,6 +26,7 @@ from .bundles import Bundle, BundleError, make_bundle
 from .cache import Cache
 from .directives import DirectiveError, SnippetRef, find_snippets
 from .execution import Execution, Mode, Shard, SnippetError
+from .glue import GlueError, place_values
 from .keys import Snapshot
 from .notebook_pages import Block, NotebookPages, notebook_uri
 from .outputs import FigureLink, render_outputs
@@ -214,6 +215,10 @@ class SnippetExecPlugin(BasePlugin[PluginConfig]):
         assert self.execution is not None
         name = self._page_name(page.file.abs_src_path)
         refs = self._references(markdown, name)
+        if refs:  # the notebook is made from the page's Markdown: with the values too
+            markdown = page.markdown = self._guard(
+                place_values, markdown, name, self._values(refs, name)
+            )
         results = []
         link = self._figure_link(page, files, config)
         for ref in reversed(refs):
@@ -224,6 +229,20 @@ class SnippetExecPlugin(BasePlugin[PluginConfig]):
             return markdown
         markdown = self._copies_and_notebook(markdown, page, config)
         return markdown + self._footer(page.file, refs, results)
+
+    def _values(self, refs: list[SnippetRef], page: str) -> dict[str, dict[str, Any] | None]:
+        """What each snippet's run on the page exported, under its block's first variant.
+
+        A run that failed counts as not run here: its block reports the failure.
+        """
+        values: dict[str, dict[str, Any] | None] = {}
+        for ref in refs:
+            try:
+                result = self._execution().result(ref, page)
+            except SnippetError:
+                result = None
+            values.setdefault(ref.path, result.values if result is not None else None)
+        return values
 
     @staticmethod
     def _figure_link(page: Page, files: Files, config: MkDocsConfig) -> FigureLink:
@@ -465,7 +484,7 @@ class SnippetExecPlugin(BasePlugin[PluginConfig]):
         """Call `action`, turning a snippet's failure into a build error."""
         try:
             return action(*args)
-        except (SnippetError, DirectiveError) as error:
+        except (SnippetError, DirectiveError, GlueError) as error:
             raise PluginError(str(error)) from None
 
     def _report(self) -> None:

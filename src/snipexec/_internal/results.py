@@ -45,6 +45,8 @@ class RunResult:
         seconds: Wall-clock run time of the snippet itself.
         versions: Versions of Python and the libraries that produced this output.
         ran_at: ISO 8601 date and time (UTC) of the run.
+        values: The snippet's module-level numbers, strings and tuples of them when it
+            ended, by name: what a page can place in its prose.
     """
 
     stdout: str
@@ -54,6 +56,7 @@ class RunResult:
     seconds: float = 0.0
     versions: dict[str, str] = field(default_factory=dict)
     ran_at: str = ""
+    values: dict[str, Any] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
         """Return a JSON-serialisable dict."""
@@ -79,4 +82,6 @@ class RunResult:
             raise TypeError("a text field is not a string")
         if not isinstance(result.seconds, int | float) or not isinstance(result.versions, dict):
             raise TypeError("seconds or versions has the wrong type")
+        if not isinstance(result.values, dict):
+            raise TypeError("values is not a mapping")
         return result

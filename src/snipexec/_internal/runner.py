@@ -112,6 +112,7 @@ class Runner:
                 figures=tuple(Figure(**figure) for figure in reply.get("figures", ())),
                 failure=failure,
                 seconds=reply.get("seconds", elapsed),
+                values=reply.get("values", {}),
             )
 
     def _exchange(self, request: dict[str, str], timeout: float) -> tuple[dict, Failure | None]:

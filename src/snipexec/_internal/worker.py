@@ -98,7 +98,39 @@ def run_snippet(
                 failure = _report_exception(error, path)
         seconds = time.perf_counter() - start
         figures = profile.collect_figures(path)
-    return {"failure": failure, "figures": figures, "seconds": seconds}
+        values = exported_values(namespace)
+    return {"failure": failure, "figures": figures, "seconds": seconds, "values": values}
+
+
+_SKIP = object()  # what `_plain` gives for a value a page cannot show as text
+
+
+def exported_values(namespace: dict[str, Any]) -> dict[str, Any]:
+    """The snippet's public module-level numbers, strings and tuples of them (as lists).
+
+    NumPy scalars count as numbers; anything else (arrays, models, functions) is left out.
+    """
+    values: dict[str, Any] = {}
+    for name, value in namespace.items():
+        if name.startswith("_"):
+            continue
+        plain = _plain(value)
+        if isinstance(value, tuple | list):
+            items = [_plain(item) for item in value]
+            if len(items) <= 16 and all(item is not _SKIP for item in items):
+                values[name] = items
+        elif plain is not _SKIP and not (isinstance(plain, str) and len(plain) > 200):
+            values[name] = plain
+    return values
+
+
+def _plain(value: Any) -> Any:
+    """`value` as a JSON number, string, boolean or null, or `_SKIP`."""
+    if getattr(value, "shape", None) == () and hasattr(value, "item"):
+        value = value.item()  # a NumPy scalar
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    return _SKIP
 
 
 @contextmanager
