@@ -361,11 +361,11 @@ def test_layout_on_a_phone_and_in_dark_mode(
 
 
 def test_a_bad_address_is_reported_at_the_top(page: sync_api.Page, base_url: str):
-    visit(page, base_url + "calculator/?input=150x150&conv2d=f8,k3,q7&bogus")
+    visit(page, base_url + "calculator/?input=150x150x3x3x3&conv2d=f8,k3,q7&bogus")
     report = page.locator(".calc-address-error")
     assert report.get_attribute("role") == "alert"
     text = report.inner_text()
-    for part in ("input=150x150", "conv2d=q7", "bogus", "(None, 150, 150, 3)"):
+    for part in ("input=150x150x3x3x3", "conv2d=q7", "bogus", "(None, 150, 150, 3)"):
         assert part in text, text
     # It comes before the input's fields, and the model is what the address could say.
     order = page.evaluate(
