@@ -53,8 +53,8 @@ window.calculatorLayers = (() => {
     step: conv,
   };
   const TYPES = {
-    Conv1D: { key: "conv1d", ...CONV, rank: 2, sides: 1 },
     Conv2D: { key: "conv2d", ...CONV, rank: 3 },
+    Conv1D: { key: "conv1d", ...CONV, rank: 2, sides: 1 },
     Conv3D: { key: "conv3d", ...CONV, rank: 4, sides: 3 },
     DepthwiseConv2D: {
       key: "depthwise",
