@@ -14,7 +14,7 @@ window.calculatorErrors = {
     "text": "Keras raises ValueError (\"{quote}\"): with padding 'valid', a {window} window does not fit in a {input} input. Use padding 'same', a smaller window, or fewer layers that shrink the input."
   },
   "ndim": {
-    "keras": ["expected ndim=", "expected min_ndim=", "Kernel shape must have the same length as input", "not enough values to unpack (expected"],
+    "keras": ["expected ndim=", "expected min_ndim=", "Kernel shape must have the same length as input"],
     "text": "Keras raises ValueError (\"{quote}\"): {type} needs a {rank}-D input ({axes}), but its input {shape} is {found}-D. {hint}",
     "hints": {
       "fewer": "Move the layer before Flatten or global pooling, or remove those.",

@@ -43,8 +43,7 @@ window.calculatorLayers = (() => {
   const POOL = ["pool_size", "strides", "padding"];
 
   /* Each layer type. `rank`: the input rank it needs, batch aside (3: an image), and how
-   * Keras checks it: "exact" (ndim), "least" (min_ndim, then the kernel's length) or
-   * "unpack" (the site's layer); `sides`: the axes it slides along (2 unless said);
+   * Keras checks it: "exact" (ndim) or "least" (min_ndim, then the kernel's length); `sides`: the axes it slides along (2 unless said);
    * `created`: errors Keras raises in the constructor, before it sees an input. */
   const CONV = {
     fields: ["filters", ...WINDOW, "groups", "use_bias"],
@@ -82,7 +81,7 @@ window.calculatorLayers = (() => {
       key: "shared",
       fields: ["filters", "kernel_size", "strides", "padding"],
       rank: 3,
-      check: "unpack",
+      check: "exact",
       lastOnly: true,
       step: shared,
     },
@@ -550,14 +549,12 @@ window.calculatorLayers = (() => {
     const { rank, check } = TYPES[type];
     const [need, got] = [rank + 1, found + 1];
     if (check === "exact") return `expected ndim=${need}, found ndim=${got}`;
-    if (check === "unpack") return `not enough values to unpack (expected ${need}`;
     return found < rank ? `expected min_ndim=${need}, found ndim=${got}` : ERRORS.ndim.keras[2];
   }
 
   function shapeError(shape, layer) {
-    const { rank, check } = TYPES[layer.type];
+    const { rank } = TYPES[layer.type];
     if (!rank || shape.length === rank) return null;
-    if (check === "unpack" && shape.length > rank) return null; // not checked by the layer
     const names = AXIS_NAMES[rank];
     return problem("ndim", {
       quote: rankWords(layer.type, shape.length),
