@@ -40,8 +40,8 @@ SAME_SHAPE = ("BatchNormalization", "Dropout", "Activation")
 # Layers Keras gives a `data_format` argument (the page sets it for the whole model).
 FORMATTED = (*DILATED, *SIDES, *POOLING, *GLOBAL, "ZeroPadding2D", "UpSampling2D", "Flatten")
 # Layers Keras refuses with a ValueError on an input of another rank than theirs.
-RANKED = (*CONVOLUTIONS.values(), "DepthwiseConv2D", "SeparableConv2D", *POOLING, *GLOBAL)
-RANKED += ("ZeroPadding2D", "UpSampling2D")
+RANKED = (*CONVOLUTIONS.values(), "DepthwiseConv2D", "SeparableConv2D", "SharedKernelConv2D")
+RANKED += (*POOLING, *GLOBAL, "ZeroPadding2D", "UpSampling2D")
 
 
 def error_phrases() -> dict[str, list[str]]:
