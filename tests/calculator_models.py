@@ -1,7 +1,9 @@
 """Random layer stacks for the calculator page, and what Keras makes of each.
 
-A stack is the page's model format: `{"input": [d0, d1, d2], "format": data_format,
-"layers": [{"type": ..., ...}]}`. Keras is the judge: every stack is built with the real
+A stack is the page's model format: `{"input": [...], "format": data_format,
+"layers": [{"type": ..., ...}]}`, whose input is a sequence (length, channels), an image
+(height, width, channels) or a volume (depth, height, width, channels), channels first
+with "channels_first". Keras is the judge: every stack is built with the real
 layers, its output shapes and parameter counts (trainable or not) are read from them,
 multiply-adds are counted from each layer's kernels (every kernel weight multiplies one
 input value at each position it is applied), and the receptive field is counted cell by
@@ -29,11 +31,17 @@ SNIPPETS = ROOT / "snippets" / "per_channel_outputs"
 ERRORS_FILE = ROOT / "docs" / "javascripts" / "calculator-errors.js"
 WINDOWED = ("Conv2D", "DepthwiseConv2D", "SeparableConv2D", "SharedKernelConv2D")
 DILATED = ("Conv2D", "DepthwiseConv2D", "SeparableConv2D", "Conv2DTranspose")
+# The convolution for each number of axes it slides along.
+CONVOLUTIONS = {1: "Conv1D", 2: "Conv2D", 3: "Conv3D"}
+SIDES = {"Conv1D": 1, "Conv3D": 3}  # of the layers that slide, those not along 2 axes
 POOLING = ("MaxPooling2D", "AveragePooling2D")
 GLOBAL = ("GlobalAveragePooling2D", "GlobalMaxPooling2D")
 SAME_SHAPE = ("BatchNormalization", "Dropout", "Activation")
 # Layers Keras gives a `data_format` argument (the page sets it for the whole model).
-FORMATTED = (*DILATED, *POOLING, *GLOBAL, "ZeroPadding2D", "UpSampling2D", "Flatten")
+FORMATTED = (*DILATED, *SIDES, *POOLING, *GLOBAL, "ZeroPadding2D", "UpSampling2D", "Flatten")
+# Layers Keras refuses with a ValueError on an input of another rank than theirs.
+RANKED = (*CONVOLUTIONS.values(), "DepthwiseConv2D", "SeparableConv2D", "SharedKernelConv2D")
+RANKED += (*POOLING, *GLOBAL, "ZeroPadding2D", "UpSampling2D")
 
 
 def error_phrases() -> dict[str, list[str]]:
@@ -66,7 +74,7 @@ class Row:
     params: int
     trainable: int
     macs: int | None
-    rf: tuple[int, int] | None
+    rf: tuple[int, ...] | None
 
 
 @dataclass(frozen=True)
@@ -93,11 +101,6 @@ def keras_layer(layer: Spec, data_format: str = "channels_last") -> keras.layers
     return getattr(keras.layers, layer["type"])(**arguments)
 
 
-def image_axes(data_format: str, rank: int) -> list[int]:
-    """The height and width axes of an output of `rank` (with its batch axis)."""
-    return [2, 3] if data_format == "channels_first" else list(range(1, rank - 1))
-
-
 def multiply_adds(
     layer: keras.layers.Layer,
     data_format: str,
@@ -112,8 +115,8 @@ def multiply_adds(
         return 0
     # A transposed convolution applies its kernel at each input position.
     shape = input_shape if kind == "Conv2DTranspose" else output_shape
-    axes = image_axes(data_format, 4) if len(shape) == 4 else range(1, len(shape) - 1)
-    sizes = [shape[axis] for axis in axes]
+    first = 2 if getattr(layer, "data_format", None) == "channels_first" else 1
+    sizes = [shape[axis] for axis in range(first, first + len(shape) - 2)]
     if None in sizes:
         return None
     positions = math.prod(sizes)
@@ -122,8 +125,9 @@ def multiply_adds(
     return sum(math.prod(kernel.shape) for kernel in kernels) * positions
 
 
-def pair(value: int | tuple[int, ...] | list[int]) -> tuple[int, int]:
-    return (value, value) if isinstance(value, int) else (value[0], value[1])
+def along(value: int | tuple[int, ...] | list[int], axis: int) -> int:
+    """A layer's argument along `axis`: the number itself, or its value for that axis."""
+    return value if isinstance(value, int) else value[axis]
 
 
 Reader = tuple[Callable[[int], set[int]], int]
@@ -133,14 +137,14 @@ def reader(layer: keras.layers.Layer, axis: int, data_format: str, is_image: boo
     """Which input cells (along one axis) output cell `o` of `layer` reads, and how many
     output cells one input cell spreads to; None for a layer that mixes the whole axis."""
     kind = type(layer).__name__
-    if kind in (*WINDOWED, *POOLING):
-        size = pair(layer.pool_size if kind in POOLING else layer.kernel_size)[axis]
-        step = pair(layer.strides)[axis]
-        gap = pair(getattr(layer, "dilation_rate", 1))[axis]
+    if kind in (*WINDOWED, *SIDES, *POOLING):
+        size = along(layer.pool_size if kind in POOLING else layer.kernel_size, axis)
+        step = along(layer.strides, axis)
+        gap = along(getattr(layer, "dilation_rate", 1), axis)
         return (lambda o: {step * o + gap * u for u in range(size)}), 1
     if kind == "Conv2DTranspose":
-        size, step = pair(layer.kernel_size)[axis], pair(layer.strides)[axis]
-        gap = pair(layer.dilation_rate)[axis]
+        size, step = along(layer.kernel_size, axis), along(layer.strides, axis)
+        gap = along(layer.dilation_rate, axis)
         cells = range(size)
         return (
             lambda o: {
@@ -151,7 +155,7 @@ def reader(layer: keras.layers.Layer, axis: int, data_format: str, is_image: boo
             }
         ), step
     if kind == "UpSampling2D":
-        factor = pair(layer.size)[axis]
+        factor = along(layer.size, axis)
         return (lambda o: {o // factor}), factor
     pointwise = kind == "Dense" and is_image and data_format == "channels_last"
     if kind in (*SAME_SHAPE, "ZeroPadding2D") or pointwise:
@@ -186,6 +190,7 @@ def judge(spec: Spec) -> Verdict:
     """Build `spec` with Keras, layer by layer, up to the first layer Keras refuses."""
     data_format = spec.get("format", "channels_last")
     tensor = keras.Input(tuple(spec["input"]))
+    rank = len(tensor.shape)  # the input's, batch included: the receptive field's
     rows = []
     readers: list | None = []
     for index, layer in enumerate(spec["layers"]):
@@ -197,14 +202,20 @@ def judge(spec: Spec) -> Verdict:
             return Verdict(rows, index, error_kind(error), str(error))
         shape = tuple(tensor.shape)
         text = f"(None, {', '.join(str(size) for size in shape[1:])})"
-        is_image = len(before) == 4
-        steps = [reader(built, axis, data_format, is_image) for axis in (0, 1)]
-        readers = None if readers is None or None in steps else [*readers, steps]
-        rf = receptive_field(readers) if readers is not None and len(shape) == 4 else None
+        is_image = len(before) == rank
+        if readers is not None:  # still on the input's axes, cell by cell
+            steps = [reader(built, axis, data_format, is_image) for axis in range(rank - 2)]
+            readers = None if None in steps else [*readers, steps]
+        rf = receptive_field(readers) if readers is not None and len(shape) == rank else None
         trainable = sum(math.prod(weight.shape) for weight in built.trainable_weights)
         macs = multiply_adds(built, data_format, before, shape)
         rows.append(Row(text, built.count_params(), trainable, macs, rf))
     return Verdict(rows)
+
+
+def rank_of(kind: str) -> int:
+    """The input rank (batch aside) a layer of `kind` in RANKED needs."""
+    return SIDES.get(kind, 2) + 1
 
 
 class Stacks:
@@ -214,28 +225,49 @@ class Stacks:
         self.rng = random.Random(seed)
         self.format = "channels_last"
 
-    def pair(self, largest: int, least: int = 1) -> list[int]:
+    def per_axis(self, largest: int, count: int = 2, least: int = 1) -> list[int]:
+        """`count` numbers up to `largest`, most often all the same."""
         first = self.rng.randint(least, largest)
         if self.rng.random() < 0.6:
-            return [first, first]
-        return [first, self.rng.randint(least, largest)]
+            return [first] * count
+        return [first, *(self.rng.randint(least, largest) for _ in range(count - 1))]
 
-    def sides(self, shape: tuple[int | None, ...]) -> tuple[int | None, int | None]:
-        """Height and width of an image `shape` (without the batch axis); None: any size."""
-        return (shape[1], shape[2]) if self.format == "channels_first" else (shape[0], shape[1])
+    def sides(self, shape: tuple[int | None, ...]) -> tuple[int | None, ...]:
+        """The axes of `shape` (without the batch axis) but its channels; None: any size."""
+        return shape[1:] if self.format == "channels_first" else shape[:-1]
+
+    def channels(self, shape: tuple[int | None, ...]) -> int:
+        return shape[0] if self.format == "channels_first" else shape[-1]
 
     def window(self, shape: tuple[int, ...], padding: str, dilation: list[int]) -> list[int]:
         """A window that, dilated, fits `shape` under `padding`."""
         if padding == "same":
-            return self.pair(5)
+            return self.per_axis(5, len(dilation))
+        sides = self.sides(shape)
+        if len(sides) != len(dilation):  # a layer of another rank: its size does not matter
+            sides = (None,) * len(dilation)
         return [
             self.rng.randint(1, max(1, min(5, (side - 1) // gap + 1)) if side else 5)
-            for side, gap in zip(self.sides(shape), dilation, strict=True)
+            for side, gap in zip(sides, dilation, strict=True)
         ]
 
     def layer(self, shape: tuple[int, ...]) -> Spec:
         """A layer that Keras accepts after an output of `shape` (without the batch axis)."""
         rng = self.rng
+        if len(shape) in (2, 4):  # a sequence or a volume: its convolution, or any-rank layers
+            kinds = [CONVOLUTIONS[len(shape) - 1], *SAME_SHAPE, "Flatten", "Dense"]
+            if shape[-1] is None:  # weights along the last axis need its size
+                kinds = [kind for kind in kinds if kind not in ("BatchNormalization", "Dense")]
+            if self.format == "channels_first":  # Dense would mix a side, not the channels
+                kinds = [kind for kind in kinds if kind != "Dense"]
+            if None not in shape and math.prod(shape) > 100_000:
+                kinds = [kind for kind in kinds if kind not in ("Flatten", "Dense")]
+            kind = rng.choice(kinds)
+            if kind in SAME_SHAPE:
+                return self.same_shape(kind)
+            if kind in ("Flatten", "Dense"):
+                return self.dense() if kind == "Dense" else {"type": kind}
+            return self.convolution(kind, shape, rng.choice(["valid", "same"]))
         if len(shape) != 3:
             if None in shape:  # a vector of unknown length: no weights can be made for it
                 return rng.choice(
@@ -255,15 +287,15 @@ class Stacks:
         kind = rng.choice(kinds)
         padding = rng.choice(["valid", "same"])
         if kind in POOLING:
-            strides = None if rng.random() < 0.5 else self.pair(3)
+            strides = None if rng.random() < 0.5 else self.per_axis(3)
             pool = self.window(shape, padding, [1, 1])
             return {"type": kind, "pool_size": pool, "strides": strides, "padding": padding}
         if kind in GLOBAL:
             return {"type": kind, "keepdims": rng.random() < 0.3}
         if kind == "ZeroPadding2D":
-            return {"type": kind, "padding": self.pair(2, least=0)}
+            return {"type": kind, "padding": self.per_axis(2, least=0)}
         if kind == "UpSampling2D":
-            return {"type": kind, "size": self.pair(3)}
+            return {"type": kind, "size": self.per_axis(3)}
         if kind in SAME_SHAPE:
             return self.same_shape(kind)
         if kind == "Reshape":
@@ -274,26 +306,30 @@ class Stacks:
 
     def convolution(self, kind: str, shape: tuple[int, ...], padding: str) -> Spec:
         rng = self.rng
-        dilated = kind in DILATED and rng.random() < 0.3
-        dilation = self.pair(3) if dilated else [1, 1]
-        # Conv2D and Conv2DTranspose take strides above 1 or a dilation above 1, not both.
-        strides = [1, 1] if dilated and kind in ("Conv2D", "Conv2DTranspose") else self.pair(3)
+        count = SIDES.get(kind, 2)
+        dilated = kind in (*DILATED, *SIDES) and rng.random() < 0.3
+        dilation = self.per_axis(3, count) if dilated else [1] * count
+        # Convolutions take strides above 1 or a dilation above 1, not both.
+        plain = kind in (*CONVOLUTIONS.values(), "Conv2DTranspose")
+        strides = [1] * count if dilated and plain else self.per_axis(3, count)
         layer: Spec = {
             "type": kind,
             "kernel_size": self.window(shape, padding, dilation),
             "strides": strides,
             "padding": padding,
         }
-        if kind in DILATED:
+        if kind in (*DILATED, *SIDES):
             layer["dilation_rate"] = dilation
         if kind != "SharedKernelConv2D":  # the site's layer always has its biases
             layer["use_bias"] = rng.random() < 0.8
-        if kind in ("Conv2D", "SeparableConv2D", "SharedKernelConv2D", "Conv2DTranspose"):
+        if kind in (*CONVOLUTIONS.values(), "SeparableConv2D", "SharedKernelConv2D"):
+            layer["filters"] = rng.randint(1, 8)
+        if kind == "Conv2DTranspose":
             layer["filters"] = rng.randint(1, 8)
         if kind in ("DepthwiseConv2D", "SeparableConv2D"):
             layer["depth_multiplier"] = rng.randint(1, 3)
-        if kind == "Conv2D":
-            channels = shape[0] if self.format == "channels_first" else shape[2]
+        if kind in CONVOLUTIONS.values():
+            channels = self.channels(shape)
             groups = rng.choice([g for g in range(1, channels + 1) if channels % g == 0])
             layer["groups"] = groups if rng.random() < 0.4 else 1
             layer["filters"] *= layer["groups"]
@@ -329,26 +365,47 @@ class Stacks:
             return {"type": kind, "activation": self.rng.choice(activations)}
         return {"type": kind}
 
-    def broken(self, shape: tuple[int, ...], fault: str) -> list[Spec]:
-        """One or two layers after an image of `shape`, the last of which Keras refuses."""
+    def other_rank(self, shape: tuple[int, ...]) -> Spec:
+        """A layer, with all its fields, made for inputs of another rank than `shape`'s."""
         rng = self.rng
-        kinds = [
-            kind
-            for kind in WINDOWED + POOLING
-            if self.format == "channels_last" or kind != "SharedKernelConv2D"
-        ]
+        kind = rng.choice([kind for kind in RANKED if rank_of(kind) != len(shape)])
+        if kind in GLOBAL:
+            return {"type": kind, "keepdims": False}
+        if kind == "ZeroPadding2D":
+            return {"type": kind, "padding": self.per_axis(2, least=0)}
+        if kind == "UpSampling2D":
+            return {"type": kind, "size": self.per_axis(3)}
+        layer = self.fill({"type": kind, "padding": "same"}, shape)
+        return {**layer, "groups": 1} if "groups" in layer else layer
+
+    def broken(self, shape: tuple[int, ...], fault: str) -> list[Spec]:
+        """One or two layers after an output of `shape` of the input's rank, the last of
+        which Keras refuses."""
+        rng = self.rng
+        count = len(shape) - 1
+        conv = CONVOLUTIONS[count]
+        kinds = [conv]
+        if count == 2:
+            kinds = [
+                kind
+                for kind in WINDOWED + POOLING
+                if self.format == "channels_last" or kind != "SharedKernelConv2D"
+            ]
         image = {"type": rng.choice(kinds), "padding": "valid"}
         sized = [axis for axis, side in enumerate(self.sides(shape)) if side is not None]
         if fault in ("size", "reshape") and (not sized or None in shape):
             fault = "size" if sized else "ndim"
-        if fault == "ndim":  # an image layer after the image is gone
-            gone = rng.choice(
-                [{"type": "Flatten"}, *({"type": kind, "keepdims": False} for kind in GLOBAL)]
-            )
-            return [gone, self.fill(image, shape)]
+        if fault == "ndim":
+            if rng.random() < 0.5:  # a layer made for another rank
+                return [self.other_rank(shape)]
+            # A layer of the input's rank after Flatten or global pooling.
+            gone = [{"type": "Flatten"}]
+            if count == 2:
+                gone += [{"type": kind, "keepdims": False} for kind in GLOBAL]
+            return [rng.choice(gone), self.fill(image, shape)]
         if fault == "size":
             side = rng.choice(sized)
-            too_big = self.window(shape, "valid", [1, 1])
+            too_big = self.window(shape, "valid", [1] * count)
             too_big[side] = self.sides(shape)[side] + rng.randint(1, 3)
             return [self.fill(image, shape, too_big)]
         if fault == "reshape":
@@ -356,30 +413,30 @@ class Stacks:
             wrong = rng.choice([d for d in range(2, total + 2) if total % d]) if total > 1 else 2
             return [{"type": "Reshape", "target_shape": rng.choice([[total + 1], [-1, wrong]])}]
         if fault == "dilation":
-            kind = rng.choice(["Conv2D", "Conv2DTranspose"])
-            conv = self.fill({"type": kind, "padding": "same"}, shape)
-            return [
-                {**conv, "strides": [rng.randint(2, 3), 1], "dilation_rate": [1, rng.randint(2, 3)]}
-            ]
-        conv = self.fill({"type": "Conv2D", "padding": rng.choice(["valid", "same"])}, shape)
-        channels = shape[0] if self.format == "channels_first" else shape[2]
+            kind = rng.choice([conv, "Conv2DTranspose"] if count == 2 else [conv])
+            layer = self.fill({"type": kind, "padding": "same"}, shape)
+            strides, dilation = [1] * count, [1] * count
+            strides[0], dilation[-1] = rng.randint(2, 3), rng.randint(2, 3)
+            return [{**layer, "strides": strides, "dilation_rate": dilation}]
+        layer = self.fill({"type": conv, "padding": rng.choice(["valid", "same"])}, shape)
+        channels = self.channels(shape)
         if fault == "groups" and channels > 1:
             groups = rng.choice([g for g in range(2, channels + 3) if channels % g])
-            return [{**conv, "groups": groups, "filters": groups * rng.randint(1, 3)}]
+            return [{**layer, "groups": groups, "filters": groups * rng.randint(1, 3)}]
         groups = rng.randint(2, 4)
         filters = groups * rng.randint(0, 2) + rng.randint(1, groups - 1)
-        return [{**conv, "groups": groups, "filters": filters}]
+        return [{**layer, "groups": groups, "filters": filters}]
 
     def fill(self, layer: Spec, shape: tuple[int, ...], window: list[int] | None = None) -> Spec:
         """`layer` with every other field of its type chosen at random."""
         padding = layer.get("padding", "valid")
         if layer["type"] in POOLING:
             candidate = {"type": layer["type"], "pool_size": self.window(shape, padding, [1, 1])}
-            candidate["strides"] = None if self.rng.random() < 0.5 else self.pair(3)
+            candidate["strides"] = None if self.rng.random() < 0.5 else self.per_axis(3)
         else:
             candidate = self.convolution(layer["type"], shape, padding)
             if "dilation_rate" in candidate:
-                candidate["dilation_rate"] = [1, 1]
+                candidate["dilation_rate"] = [1] * len(candidate["kernel_size"])
         size = "pool_size" if layer["type"] in POOLING else "kernel_size"
         filled = {**candidate, **layer}
         if window is not None:
@@ -387,10 +444,13 @@ class Stacks:
         return filled
 
     def valid(self) -> tuple[Spec, list[tuple[int, ...]]]:
-        """A stack each of whose layers fits the shape Keras gives it, and those shapes."""
+        """A stack each of whose layers fits the shape Keras gives it, and those shapes:
+        most on an image, some on a sequence or a volume."""
         rng = self.rng
         self.format = "channels_first" if rng.random() < 0.2 else "channels_last"
-        sides = [None if rng.random() < 0.1 else rng.randint(1, 40) for _ in range(2)]
+        count = rng.choices([1, 2, 3], weights=[2, 6, 2])[0]
+        largest = {1: 60, 2: 40, 3: 12}[count]
+        sides = [None if rng.random() < 0.1 else rng.randint(1, largest) for _ in range(count)]
         channels = rng.randint(1, 12)
         dims = [channels, *sides] if self.format == "channels_first" else [*sides, channels]
         spec: Spec = {"input": dims, "format": self.format, "layers": []}
@@ -404,9 +464,11 @@ class Stacks:
         return spec, shapes
 
     def invalid(self) -> Spec:
-        """Valid layers while the input is an image, one Keras refuses, maybe one after it."""
+        """Valid layers while the output has the input's rank, one Keras refuses, maybe one
+        after it."""
         spec, shapes = self.valid()
-        images = [index for index, shape in enumerate(shapes) if len(shape) == 3]
+        rank = len(spec["input"])
+        images = [index for index, shape in enumerate(shapes) if len(shape) == rank]
         cut = self.rng.choice(images)
         spec["layers"] = spec["layers"][:cut]
         fault = self.rng.choice(["ndim", "size", "groups", "filters", "dilation", "reshape"])

@@ -361,11 +361,11 @@ def test_layout_on_a_phone_and_in_dark_mode(
 
 
 def test_a_bad_address_is_reported_at_the_top(page: sync_api.Page, base_url: str):
-    visit(page, base_url + "calculator/?input=150x150&conv2d=f8,k3,q7&bogus")
+    visit(page, base_url + "calculator/?input=150x150x3x3x3&conv2d=f8,k3,q7&bogus")
     report = page.locator(".calc-address-error")
     assert report.get_attribute("role") == "alert"
     text = report.inner_text()
-    for part in ("input=150x150", "conv2d=q7", "bogus", "(None, 150, 150, 3)"):
+    for part in ("input=150x150x3x3x3", "conv2d=q7", "bogus", "(None, 150, 150, 3)"):
         assert part in text, text
     # It comes before the input's fields, and the model is what the address could say.
     order = page.evaluate(
@@ -378,3 +378,33 @@ def test_a_bad_address_is_reported_at_the_top(page: sync_api.Page, base_url: str
     spec["layers"][0].update(filters=8, kernel_size=[3, 3], strides=[1, 1], padding="valid")
     spec["layers"][0].update(dilation_rate=[1, 1], groups=1, use_bias=True)
     assert shown_rows(page.evaluate("calculator.read()")) == keras_rows(judge(spec))
+
+
+@pytest.mark.parametrize(
+    ("kind", "axes"),
+    [("sequence", ["length", "channels"]), ("volume", ["depth", "height", "width", "channels"])],
+)
+def test_a_sequence_or_a_volume_is_chosen_in_the_form(
+    page: sync_api.Page, base_url: str, kind: str, axes: list[str]
+):
+    visit(page, base_url + "calculator/?input=8x8x3")
+    choice = page.locator('.calc-input select[data-input="kind"]')
+    choice.select_option(
+        next(text for text in choice.locator("option").all_inner_texts() if kind in text)
+    )
+    legend = page.locator(".calc-input legend").inner_text()
+    assert legend == f"Input shape ({', '.join(axes)})"
+    # Add the convolution of that rank: it builds as Keras builds it, with one box per axis.
+    conv = "Conv1D" if kind == "sequence" else "Conv3D"
+    page.locator(".calc-add select").select_option(conv)
+    page.get_by_role("button", name="Add").click()
+    boxes = page.locator(".calc-layer").first.get_by_role("group", name="kernel_size")
+    assert boxes.locator("input").count() == len(axes) - 1
+    spec = page.evaluate("calculator.parse(location.search).spec")
+    assert len(spec["input"]) == len(axes)
+    assert shown_rows(page.evaluate("calculator.read()")) == keras_rows(judge(spec))
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    for name, viewport in (("mobile", MOBILE), ("desktop", DESKTOP)):
+        page.set_viewport_size(viewport)
+        page.screenshot(path=SCREENSHOTS / f"calculator-{kind}-{name}.png", full_page=True)
+        assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]

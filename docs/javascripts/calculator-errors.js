@@ -14,8 +14,12 @@ window.calculatorErrors = {
     "text": "Keras raises ValueError (\"{quote}\"): with padding 'valid', a {window} window does not fit in a {input} input. Use padding 'same', a smaller window, or fewer layers that shrink the input."
   },
   "ndim": {
-    "keras": ["expected ndim=4", "expected min_ndim=4", "not enough values to unpack (expected 4"],
-    "text": "Keras raises ValueError: {type} needs an image, a 4-D input (batch, height, width, channels), but its input {shape} is {rank}-D. Move the layer before Flatten or global pooling, or remove those."
+    "keras": ["expected ndim=", "expected min_ndim=", "Kernel shape must have the same length as input"],
+    "text": "Keras raises ValueError (\"{quote}\"): {type} needs a {rank}-D input ({axes}), but its input {shape} is {found}-D. {hint}",
+    "hints": {
+      "fewer": "Move the layer before Flatten or global pooling, or remove those.",
+      "more": "Use the layer made for the input's axes (Conv1D for a sequence, Conv3D for a volume), or Reshape the input first."
+    }
   },
   "groups-channels": {
     "keras": ["input channels must be evenly divisible"],
@@ -47,6 +51,6 @@ window.calculatorErrors = {
   },
   "address-input": {
     "keras": [],
-    "text": "The address's {part} is not a shape: write input=HEIGHTxWIDTHxCHANNELS, for example input=150x150x3, or NonexNonex3 for any height and width. The model below starts from {shape} instead."
+    "text": "The address's {part} is not a shape: write input=HEIGHTxWIDTHxCHANNELS for an image, for example input=150x150x3 (NonexNonex3 for any height and width), LENGTHxCHANNELS for a sequence (input=100x8) or DEPTHxHEIGHTxWIDTHxCHANNELS for a volume (input=16x64x64x1). The model below starts from {shape} instead."
   }
 };

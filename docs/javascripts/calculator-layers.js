@@ -1,10 +1,11 @@
 /* Keras 3's rules for the calculator's layers, as data: for each layer type its address
- * key, fields and their defaults, whether it needs an image, which errors Keras raises
+ * key, fields and their defaults, the input rank it needs, which errors Keras raises
  * when it is created, and its step: output shape, parameters, multiply-adds and how one of
  * its outputs reaches back into its input (for the receptive field).
  *
- * A model is {input: [d0, d1, d2], format: "channels_last" | "channels_first", layers},
- * each layer {type, ...Keras' arguments}. Errors are worded in calculator-errors.js.
+ * A model is {input, format: "channels_last" | "channels_first", layers}: the input is a
+ * sequence [length, channels], an image [height, width, channels] or a volume
+ * [depth, height, width, channels] (channels first with "channels_first"); each layer {type, ...Keras' arguments}. Errors are worded in calculator-errors.js.
  */
 window.calculatorLayers = (() => {
   "use strict";
@@ -12,18 +13,19 @@ window.calculatorLayers = (() => {
   const ERRORS = window.calculatorErrors;
 
   /* Each field: its Keras argument, its token in the address, its kind and least value.
-   * A token is letters then a value (k3, pad1x2) or, for a choice, the bare value. */
+   * A token is letters then a value (k3, pad1x2) or, for a choice, the bare value. A
+   * "sides" field has one value per axis the layer slides along (its type's `sides`). */
   const FIELDS = {
     filters: { arg: "filters", token: "f", kind: "int", least: 1 },
     units: { arg: "units", token: "u", kind: "int", least: 1 },
     depth_multiplier: { arg: "depth_multiplier", token: "m", kind: "int", least: 1, plain: 1 },
     groups: { arg: "groups", token: "g", kind: "int", least: 1, plain: 1 },
-    kernel_size: { arg: "kernel_size", token: "k", kind: "pair", least: 1 },
-    pool_size: { arg: "pool_size", token: "p", kind: "pair", least: 1 },
-    strides: { arg: "strides", token: "s", kind: "pair", least: 1, plain: [1, 1] },
-    dilation_rate: { arg: "dilation_rate", token: "d", kind: "pair", least: 1, plain: [1, 1] },
-    zero_padding: { arg: "padding", token: "pad", kind: "pair", least: 0, plain: [1, 1] },
-    size: { arg: "size", token: "up", kind: "pair", least: 1, plain: [2, 2] },
+    kernel_size: { arg: "kernel_size", token: "k", kind: "sides", least: 1 },
+    pool_size: { arg: "pool_size", token: "p", kind: "sides", least: 1 },
+    strides: { arg: "strides", token: "s", kind: "sides", least: 1, plain: 1 },
+    dilation_rate: { arg: "dilation_rate", token: "d", kind: "sides", least: 1, plain: 1 },
+    zero_padding: { arg: "padding", token: "pad", kind: "sides", least: 0, plain: 1 },
+    size: { arg: "size", token: "up", kind: "sides", least: 1, plain: 2 },
     rate: { arg: "rate", token: "r", kind: "fraction", plain: 0.5 },
     target_shape: { arg: "target_shape", token: "t", kind: "shape", least: 1, plain: [-1] },
     padding: { arg: "padding", kind: "choice", choices: ["valid", "same"], plain: "valid" },
@@ -40,72 +42,85 @@ window.calculatorLayers = (() => {
   const WINDOW = ["kernel_size", "strides", "dilation_rate", "padding"];
   const POOL = ["pool_size", "strides", "padding"];
 
-  /* Each layer type. `image`: needs (height, width, channels); `created`: errors Keras
-   * raises in the constructor, before it sees an input. */
+  /* Each layer type. `rank`: the input rank it needs, batch aside (3: an image), and how
+   * Keras checks it: "exact" (ndim) or "least" (min_ndim, then the kernel's length); `sides`: the axes it slides along (2 unless said);
+   * `created`: errors Keras raises in the constructor, before it sees an input. */
+  const CONV = {
+    fields: ["filters", ...WINDOW, "groups", "use_bias"],
+    check: "least",
+    created: ["groups-filters", "dilation-strides"],
+    step: conv,
+  };
   const TYPES = {
-    Conv2D: {
-      key: "conv2d",
-      fields: ["filters", ...WINDOW, "groups", "use_bias"],
-      image: true,
-      created: ["groups-filters", "dilation-strides"],
-      step: conv2d,
-    },
+    Conv2D: { key: "conv2d", ...CONV, rank: 3 },
+    Conv1D: { key: "conv1d", ...CONV, rank: 2, sides: 1 },
+    Conv3D: { key: "conv3d", ...CONV, rank: 4, sides: 3 },
     DepthwiseConv2D: {
       key: "depthwise",
       fields: [...WINDOW, "depth_multiplier", "use_bias"],
-      image: true,
+      rank: 3,
+      check: "least",
       step: depthwise,
     },
     SeparableConv2D: {
       key: "separable",
       fields: ["filters", ...WINDOW, "depth_multiplier", "use_bias"],
-      image: true,
+      rank: 3,
+      check: "least",
       step: separable,
     },
     Conv2DTranspose: {
       key: "transpose",
       fields: ["filters", ...WINDOW, "use_bias"],
-      image: true,
+      rank: 3,
+      check: "least",
       created: ["dilation-strides"],
       step: transpose,
     },
     SharedKernelConv2D: {
       key: "shared",
       fields: ["filters", "kernel_size", "strides", "padding"],
-      image: true,
+      rank: 3,
+      check: "exact",
       lastOnly: true,
       step: shared,
     },
-    MaxPooling2D: { key: "maxpool", fields: POOL, image: true, step: pooling },
-    AveragePooling2D: { key: "avgpool", fields: POOL, image: true, step: pooling },
-    ZeroPadding2D: { key: "zeropad", fields: ["zero_padding"], image: true, step: zeroPadding },
-    UpSampling2D: { key: "upsample", fields: ["size"], image: true, step: upSampling },
+    MaxPooling2D: { key: "maxpool", fields: POOL, rank: 3, check: "exact", step: pooling },
+    AveragePooling2D: { key: "avgpool", fields: POOL, rank: 3, check: "exact", step: pooling },
+    ZeroPadding2D: { key: "zeropad", fields: ["zero_padding"], rank: 3, check: "exact", step: zeroPadding },
+    UpSampling2D: { key: "upsample", fields: ["size"], rank: 3, check: "exact", step: upSampling },
     BatchNormalization: { key: "batchnorm", fields: [], step: batchNorm },
     Dropout: { key: "dropout", fields: ["rate"], step: unchanged("Dropout") },
     Activation: { key: "activation", fields: ["activation"], step: unchanged("Activation") },
     Flatten: { key: "flatten", fields: [], step: flatten },
     Reshape: { key: "reshape", fields: ["target_shape"], step: reshape },
-    GlobalAveragePooling2D: { key: "gap", fields: ["keepdims"], image: true, step: globalPool },
-    GlobalMaxPooling2D: { key: "gmp", fields: ["keepdims"], image: true, step: globalPool },
+    GlobalAveragePooling2D: { key: "gap", fields: ["keepdims"], rank: 3, check: "exact", step: globalPool },
+    GlobalMaxPooling2D: { key: "gmp", fields: ["keepdims"], rank: 3, check: "exact", step: globalPool },
     Dense: { key: "dense", fields: ["units", "use_bias"], step: dense },
   };
+
+  /** How many axes a layer of `type` slides along: the length of its "sides" fields. */
+  const sidesOf = (type) => TYPES[type].sides ?? 2;
 
   /** A new layer of `type` with Keras' defaults (and a filter count to start from). */
   function fresh(type) {
     const layer = { type };
-    for (const name of TYPES[type].fields) layer[FIELDS[name].arg] = structuredClone(plain(layer, name));
+    const repeat = (value) => Array(sidesOf(type)).fill(value);
+    for (const name of TYPES[type].fields) layer[FIELDS[name].arg] = plain(layer, name);
     if ("filters" in layer) layer.filters = type === "SharedKernelConv2D" ? 4 : 16;
     if ("units" in layer) layer.units = 64;
-    if ("kernel_size" in layer) layer.kernel_size = [3, 3];
-    if ("pool_size" in layer) layer.pool_size = [2, 2];
+    if ("kernel_size" in layer) layer.kernel_size = repeat(3);
+    if ("pool_size" in layer) layer.pool_size = repeat(2);
     return layer;
   }
 
   /** A field's default; a pooling layer's strides default to its pool size (null here). */
   function plain(layer, name) {
-    return name === "strides" && TYPES[layer.type].fields.includes("pool_size")
-      ? null
-      : FIELDS[name].plain ?? null;
+    const field = FIELDS[name];
+    if (name === "strides" && TYPES[layer.type].fields.includes("pool_size")) return null;
+    if (field.kind === "sides" && field.plain !== undefined)
+      return Array(sidesOf(layer.type)).fill(field.plain);
+    return structuredClone(field.plain ?? null);
   }
 
   /* ---------- arithmetic ---------- */
@@ -116,29 +131,41 @@ window.calculatorLayers = (() => {
   const shapeText = (shape) => `(None, ${shape.map((d) => d ?? "None").join(", ")})`;
   const known = (values) => values.every((value) => value !== null);
   const dim = (value) => value ?? "None";
-  const pairText = (pair) => (pair[0] === pair[1] ? `${pair[0]}` : `${pair[0]}×${pair[1]}`);
+  const pairText = (sides) => (sides.every((side) => side === sides[0]) ? `${sides[0]}` : sides.join("×"));
 
+  /** An error of `kind`, worded with `values`; Keras' words are its first phrase unless
+   * `values.quote` gives them. */
   function problem(kind, values = {}) {
     const words = ERRORS[kind];
-    const text = words.text.replace(/\{(\w+)\}/g, (_, name) =>
-      name === "quote" ? words.keras[0] : String(values[name]),
-    );
+    const filled = { quote: words.keras[0], ...values };
+    const text = words.text.replace(/\{(\w+)\}/g, (_, name) => String(filled[name]));
     return { error: { kind, text } };
   }
 
-  /** Where the channels and the two image axes are, for the model's data format. */
-  function axes(format) {
-    return format === "channels_first" ? { channel: 0, image: [1, 2] } : { channel: 2, image: [0, 1] };
+  /** Where the channels and the other axes (length, height, width...) of `shape` are. */
+  function axes(format, shape) {
+    const all = [...shape.keys()];
+    const channel = format === "channels_first" ? 0 : shape.length - 1;
+    return { channel, image: all.filter((axis) => axis !== channel) };
   }
 
+  /** A shape like `shape`, with `sides` along its axes and `channels` channels. */
   function image(shape, format, sides, channels) {
-    const { channel, image: [h, w] } = axes(format);
+    const { channel, image: sidesAt } = axes(format, shape);
     const next = [];
-    next[h] = sides[0];
-    next[w] = sides[1];
+    sidesAt.forEach((axis, i) => (next[axis] = sides[i]));
     next[channel] = channels;
     return next;
   }
+
+  /** The names of the axes of an input of `rank` (batch aside), channels last. */
+  const AXIS_NAMES = {
+    2: ["length", "channels"],
+    3: ["height", "width", "channels"],
+    4: ["depth", "height", "width", "channels"],
+  };
+  const sideNames = (count) => AXIS_NAMES[count + 1].slice(0, -1);
+  const times = (values) => values.join("×");
 
   const effective = (k, d) => d * (k - 1) + 1;
 
@@ -157,29 +184,29 @@ window.calculatorLayers = (() => {
     return { value, text };
   }
 
-  function sideLines(names, texts) {
-    return texts[0] === texts[1]
-      ? [`${names[0]}, ${names[1]}: ${texts[0]}`]
-      : [`${names[0]}: ${texts[0]}`, `${names[1]}: ${texts[1]}`];
+  /** One line per axis, or one for all when each axis has the same formula. */
+  function sideLines(texts) {
+    const names = sideNames(texts.length);
+    return texts.every((text) => text === texts[0])
+      ? [`${names.join(", ")}: ${texts[0]}`]
+      : texts.map((text, i) => `${names[i]}: ${text}`);
   }
 
-  /** Height and width after a window of `size` (dilated by `dilation`) and `strides`. */
-  function windowed(shape, format, layer, size, strides, dilation = [1, 1], words = "size") {
-    const [h, w] = axes(format).image.map((axis) => shape[axis]);
+  /** The sides after a window of `size` (dilated by `dilation`) and `strides`. */
+  function windowed(shape, format, layer, size, strides, dilation = size.map(() => 1), words = "size") {
+    const lengths = axes(format, shape).image.map((axis) => shape[axis]);
     const span = size.map((k, i) => effective(k, dilation[i]));
-    const rows = slide(h, span[0], strides[0], layer.padding);
-    const cols = slide(w, span[1], strides[1], layer.padding);
-    const empty = (side) => side.value !== null && side.value < 1;
-    if (empty(rows) || empty(cols)) {
-      return problem(words, { window: `${span[0]}×${span[1]}`, input: `${dim(h)}×${dim(w)}` });
+    const slid = lengths.map((n, i) => slide(n, span[i], strides[i], layer.padding));
+    if (slid.some((side) => side.value !== null && side.value < 1)) {
+      return problem(words, { window: times(span), input: times(lengths.map(dim)) });
     }
     const lines = [];
     if (dilation.some((d) => d > 1)) {
       lines.push(`dilated window: ${size.map((k, i) => `${dilation[i]}·(${k} − 1) + 1`).join(", ")} = ${pairText(span)}`);
     }
-    lines.push(...sideLines(["height", "width"], [rows.text, cols.text]));
+    lines.push(...sideLines(slid.map((side) => side.text)));
     const reach = size.map((k, i) => ({ kind: "window", k, d: dilation[i], s: strides[i] }));
-    return { sides: [rows.value, cols.value], lines, reach };
+    return { sides: slid.map((side) => side.value), lines, reach };
   }
 
   const bias = (layer, count) => (layer.use_bias === false ? 0n : big(count));
@@ -205,23 +232,25 @@ window.calculatorLayers = (() => {
     };
   }
 
-  function conv2d(shape, layer, format) {
-    const c = shape[axes(format).channel];
+  /** Conv1D, Conv2D and Conv3D: a kernel of C/g slices per filter. */
+  function conv(shape, layer, format) {
+    const c = shape[axes(format, shape).channel];
     const [f, g] = [layer.filters, layer.groups];
     if (c % g !== 0) return problem("groups-channels", { channels: c, groups: g });
     const out = windowed(shape, format, layer, layer.kernel_size, layer.strides, layer.dilation_rate);
     if (out.error) return out;
-    const [kh, kw] = layer.kernel_size;
+    const k = layer.kernel_size;
+    const window = k.join("·");
     const slices = g === 1 ? `${c}` : `(${c}/${g})`;
     return weighted(
       shape, format, out, f,
-      product([kh, kw, c / g, f]) + bias(layer, f), `${kh}·${kw}·${slices}·${f}${biasText(layer, f)}`,
-      product([f, kh, kw, c / g]), `${f} filters · ${kh}·${kw}·${slices}`,
+      product([...k, c / g, f]) + bias(layer, f), `${window}·${slices}·${f}${biasText(layer, f)}`,
+      product([f, ...k, c / g]), `${f} filters · ${window}·${slices}`,
     );
   }
 
   function depthwise(shape, layer, format) {
-    const c = shape[axes(format).channel];
+    const c = shape[axes(format, shape).channel];
     const out = windowed(shape, format, layer, layer.kernel_size, layer.strides, layer.dilation_rate);
     if (out.error) return out;
     const [kh, kw] = layer.kernel_size;
@@ -234,7 +263,7 @@ window.calculatorLayers = (() => {
   }
 
   function separable(shape, layer, format) {
-    const c = shape[axes(format).channel];
+    const c = shape[axes(format, shape).channel];
     const out = windowed(shape, format, layer, layer.kernel_size, layer.strides, layer.dilation_rate);
     if (out.error) return out;
     const [kh, kw] = layer.kernel_size;
@@ -249,8 +278,8 @@ window.calculatorLayers = (() => {
 
   /** Conv2DTranspose: each input value spreads a kernel over the output. */
   function transpose(shape, layer, format) {
-    const c = shape[axes(format).channel];
-    const sides = axes(format).image.map((axis) => shape[axis]);
+    const c = shape[axes(format, shape).channel];
+    const sides = axes(format, shape).image.map((axis) => shape[axis]);
     const span = layer.kernel_size.map((k, i) => effective(k, layer.dilation_rate[i]));
     const grown = sides.map((n, i) => {
       const s = layer.strides[i];
@@ -261,7 +290,7 @@ window.calculatorLayers = (() => {
     });
     const out = {
       sides: grown.map((side) => side.value),
-      lines: sideLines(["height", "width"], grown.map((side) => side.text)),
+      lines: sideLines(grown.map((side) => side.text)),
       reach: layer.kernel_size.map((k, i) => ({
         kind: "transpose",
         k,
@@ -279,8 +308,8 @@ window.calculatorLayers = (() => {
   }
 
   function shared(shape, layer, format) {
-    const c = shape[axes(format).channel];
-    const out = windowed(shape, format, layer, layer.kernel_size, layer.strides, [1, 1], "size-tf");
+    const c = shape[axes(format, shape).channel];
+    const out = windowed(shape, format, layer, layer.kernel_size, layer.strides, undefined, "size-tf");
     if (out.error) return out;
     const [kh, kw] = layer.kernel_size;
     const f = layer.filters;
@@ -299,32 +328,32 @@ window.calculatorLayers = (() => {
     if (out.error) return out;
     const lines = [...out.lines, free];
     if (!layer.strides) lines.unshift(`strides: the pool size, ${pairText(layer.pool_size)}`);
-    const c = shape[axes(format).channel];
+    const c = shape[axes(format, shape).channel];
     return { shape: image(shape, format, out.sides, c), params: 0n, macs: 0n, lines, reach: out.reach };
   }
 
   function zeroPadding(shape, layer, format) {
-    const { channel, image: sidesAt } = axes(format);
+    const { channel, image: sidesAt } = axes(format, shape);
     const grown = sidesAt.map((axis, i) => (shape[axis] === null ? null : shape[axis] + 2 * layer.padding[i]));
     const texts = sidesAt.map((axis, i) => `${dim(shape[axis])} + 2·${layer.padding[i]} = ${dim(grown[i])}`);
     return {
       shape: image(shape, format, grown, shape[channel]),
       params: 0n,
       macs: 0n,
-      lines: [...sideLines(["height", "width"], texts), free],
+      lines: [...sideLines(texts), free],
       reach: [null, null],
     };
   }
 
   function upSampling(shape, layer, format) {
-    const { channel, image: sidesAt } = axes(format);
+    const { channel, image: sidesAt } = axes(format, shape);
     const grown = sidesAt.map((axis, i) => (shape[axis] === null ? null : shape[axis] * layer.size[i]));
     const texts = sidesAt.map((axis, i) => `${dim(shape[axis])}·${layer.size[i]} = ${dim(grown[i])}`);
     return {
       shape: image(shape, format, grown, shape[channel]),
       params: 0n,
       macs: 0n,
-      lines: [...sideLines(["height", "width"], texts), "each value repeated, " + free],
+      lines: [...sideLines(texts), "each value repeated, " + free],
       reach: layer.size.map((f) => ({ kind: "up", f })),
     };
   }
@@ -338,7 +367,7 @@ window.calculatorLayers = (() => {
       params: product([4, n]),
       trainable: product([2, n]),
       macs: 0n,
-      reach: shape.length === 3 ? [null, null] : undefined,
+      reach: pointwise(shape),
       lines: [
         `parameters: 4·${n} = ${number(4 * n)}: gamma and beta (${number(2 * n)}, trainable), ` +
           `moving mean and variance (${number(2 * n)}, not trainable)`,
@@ -347,12 +376,17 @@ window.calculatorLayers = (() => {
     };
   }
 
+  /** The reach of a layer that maps each cell to the same cell, on any axis but the last. */
+  function pointwise(shape) {
+    return shape.length > 1 ? Array(shape.length - 1).fill(null) : undefined;
+  }
+
   function unchanged(type) {
     return (shape) => ({
       shape,
       params: 0n,
       macs: 0n,
-      reach: shape.length === 3 ? [null, null] : undefined,
+      reach: pointwise(shape),
       lines: [type === "Dropout" ? "shape unchanged; active in training only" : "shape unchanged", free],
     });
   }
@@ -388,11 +422,11 @@ window.calculatorLayers = (() => {
   }
 
   function globalPool(shape, layer, format) {
-    const { channel, image: sidesAt } = axes(format);
+    const { channel, image: sidesAt } = axes(format, shape);
     const c = shape[channel];
     const what = layer.type.startsWith("GlobalMax") ? "maximum" : "average";
     return {
-      shape: layer.keepdims ? image(shape, format, [1, 1], c) : [c],
+      shape: layer.keepdims ? image(shape, format, sidesAt.map(() => 1), c) : [c],
       params: 0n,
       macs: 0n,
       lines: [`one ${what} per channel over ${sidesAt.map((axis) => dim(shape[axis])).join("·")} cells`, free],
@@ -418,7 +452,7 @@ window.calculatorLayers = (() => {
     };
     if (positions.length) {
       // On an image, Dense mixes the last axis: the channels, or the width in channels_first.
-      if (format !== "channels_first" && shape.length === 3) step.reach = [null, null];
+      if (format !== "channels_first") step.reach = pointwise(shape);
       step.note =
         `Dense acts on the last axis only: the same ${inputs}×${u} weights are applied at each ` +
         `of the ${positions.map(dim).join("×")} positions, so the other axes stay. ` +
@@ -443,9 +477,9 @@ window.calculatorLayers = (() => {
     return read;
   }
 
-  /** The widest span of input cells one output cell depends on, per image axis. */
+  /** The widest span of input cells one output cell depends on, per axis of the input. */
   function receptiveField(reaches) {
-    return [0, 1].map((axis) => {
+    return reaches[0].map((_, axis) => {
       const steps = reaches.map((reach) => reach[axis]);
       // The span repeats with a period dividing the product of the spreading factors.
       const spread = (step) => (step?.kind === "up" ? step.f : step?.kind === "transpose" ? step.s : 1);
@@ -476,8 +510,8 @@ window.calculatorLayers = (() => {
       const bad =
         field.kind === "int"
           ? !whole(value)
-          : field.kind === "pair"
-            ? value !== null && !value.every(whole)
+          : field.kind === "sides"
+            ? value !== null && !(value.length === sidesOf(layer.type) && value.every(whole))
             : field.kind === "shape"
               ? !(value.length && value.every((d) => d === -1 || whole(d)) &&
                   value.filter((d) => d === -1).length < 2)
@@ -510,14 +544,34 @@ window.calculatorLayers = (() => {
     return null;
   }
 
-  function shapeError(shape, layer) {
-    if (!TYPES[layer.type].image || shape.length === 3) return null;
-    return problem("ndim", { type: layer.type, shape: shapeText(shape), rank: shape.length + 1 });
+  /** Keras' words when a layer of `type` gets an input of `found` axes (batch aside). */
+  function rankWords(type, found) {
+    const { rank, check } = TYPES[type];
+    const [need, got] = [rank + 1, found + 1];
+    if (check === "exact") return `expected ndim=${need}, found ndim=${got}`;
+    return found < rank ? `expected min_ndim=${need}, found ndim=${got}` : ERRORS.ndim.keras[2];
   }
 
-  /** Whether the input is a shape: whole numbers, or None (null) for height and width. */
+  function shapeError(shape, layer) {
+    const { rank } = TYPES[layer.type];
+    if (!rank || shape.length === rank) return null;
+    const names = AXIS_NAMES[rank];
+    return problem("ndim", {
+      quote: rankWords(layer.type, shape.length),
+      type: layer.type,
+      shape: shapeText(shape),
+      rank: rank + 1,
+      axes: ["batch", ...names].join(", "),
+      found: shape.length + 1,
+      hint: ERRORS.ndim.hints[shape.length < rank ? "fewer" : "more"],
+    });
+  }
+
+  /** Whether the input is a shape of 1 to 3 axes and channels: whole numbers, or None
+   * (null) for any axis but the channels. */
   function inputReady(spec) {
-    const channel = axes(spec.format ?? "channels_last").channel;
+    if (!(spec.input.length in AXIS_NAMES)) return false;
+    const channel = axes(spec.format ?? "channels_last", spec.input).channel;
     const whole = (value) => Number.isInteger(value) && value >= 1;
     return spec.input.every((d, axis) => whole(d) || (d === null && axis !== channel));
   }
@@ -544,9 +598,9 @@ window.calculatorLayers = (() => {
         return { name, type: layer.type, ...step };
       }
       shape = step.shape;
-      // The receptive field holds while the output is an image each layer maps cell by cell.
+      // The receptive field holds while each layer maps the input's axes cell by cell.
       reaches = step.reach && reaches ? [...reaches, step.reach] : null;
-      const rf = reaches && shape.length === 3 ? receptiveField(reaches) : null;
+      const rf = reaches && shape.length === spec.input.length ? receptiveField(reaches) : null;
       const trainable = step.trainable ?? step.params;
       return { name, type: layer.type, ...step, trainable, rf };
     });
@@ -568,5 +622,7 @@ window.calculatorLayers = (() => {
     return `${whole}.${cents} ${units[power]}`;
   }
 
-  return { FIELDS, TYPES, fresh, plain, evaluate, inputReady, memory, number, shapeText };
+  return {
+    FIELDS, TYPES, AXIS_NAMES, sidesOf, fresh, plain, evaluate, inputReady, memory, number, shapeText,
+  };
 })();

@@ -8,14 +8,21 @@
 (() => {
   "use strict";
 
-  const { FIELDS, TYPES, fresh, plain, evaluate, inputReady, memory, number, shapeText } =
-    window.calculatorLayers;
+  const {
+    FIELDS, TYPES, AXIS_NAMES, sidesOf, fresh, plain, evaluate, inputReady, memory, number, shapeText,
+  } = window.calculatorLayers;
   const ERRORS = window.calculatorErrors;
 
   const THREAD_MODEL =
     "input=150x150x3&conv2d=f16,k3&maxpool=p2&conv2d=f32,k3&maxpool=p2" +
     "&conv2d=f64,k3&maxpool=p2&flatten&dense=u512&dense=u1";
   const DEFAULT_INPUT = [150, 150, 3];
+  /* The input to start from when the reader picks a sequence, an image or a volume. */
+  const INPUTS = {
+    "sequence (length, channels)": [100, 8],
+    "image (height, width, channels)": [150, 150, 3],
+    "volume (depth, height, width, channels)": [16, 64, 64, 1],
+  };
   const FORMATS = ["channels_last", "channels_first"];
 
   /* ---------- the model in the address ---------- */
@@ -49,7 +56,7 @@
         if (same(value, plain(layer, name)) || value === null) continue;
         if (field.kind === "flag") tokens.push(value ? field.on : field.off);
         else if (field.kind === "choice") tokens.push(value);
-        else if (field.kind === "pair") tokens.push(field.token + value.join("x").replace(/^(\d+)x\1$/, "$1"));
+        else if (field.kind === "sides") tokens.push(field.token + value.join("x").replace(/^(\d+)(x\1)+$/, "$1"));
         else if (field.kind === "shape") tokens.push(field.token + value.join("x"));
         else tokens.push(field.token + value);
       }
@@ -71,9 +78,12 @@
     else if (field.kind === "int" && /^\d+$/.test(value)) layer[field.arg] = Number(value);
     else if (field.kind === "shape" && /^-?\d+(x-?\d+)*$/.test(value))
       layer[field.arg] = value.split("x").map(Number);
-    else if (field.kind === "pair" && /^\d+(x\d+)?$/.test(value)) {
-      const [first, second = first] = value.split("x").map(Number);
-      layer[field.arg] = [first, second];
+    else if (field.kind === "sides" && /^\d+(x\d+)*$/.test(value)) {
+      // One number for every axis, or one per axis.
+      const values = value.split("x").map(Number);
+      const count = sidesOf(layer.type);
+      if (values.length !== 1 && values.length !== count) return false;
+      layer[field.arg] = values.length === 1 ? Array(count).fill(values[0]) : values;
     } else return false;
     return true;
   }
@@ -90,7 +100,7 @@
       if (key === "input") {
         const dims = value.split("x").map((d) => (d === "None" ? null : Number(d)));
         const candidate = { input: dims, format: spec.format };
-        if (dims.length === 3 && inputReady(candidate)) spec.input = dims;
+        if (inputReady(candidate)) spec.input = dims;
         else badInput = part;
       } else if (key === "format" && FORMATS.includes(value)) spec.format = value;
       else if (byKey[key]) {
@@ -183,13 +193,14 @@
     }
     // A pooling layer's strides may be left empty: Keras then steps by the pool size.
     const optional = plain(layer, name) === null;
+    const names = AXIS_NAMES[sidesOf(layer.type) + 1].slice(0, -1);
     const side = (index) => (value) => {
-      const next = [...(layer[field.arg] ?? [NaN, NaN])];
+      const next = [...(layer[field.arg] ?? names.map(() => NaN))];
       next[index] = value;
       changed(optional && next.every(Number.isNaN) ? null : next);
     };
-    const values = layer[field.arg] ?? [null, null];
-    const boxes = ["height", "width"].map((axis, index) =>
+    const values = layer[field.arg] ?? names.map(() => null);
+    const boxes = names.map((axis, index) =>
       numberInput(
         { "aria-label": `${label}, ${axis}`, placeholder: optional ? "pool" : false },
         values[index],
@@ -204,9 +215,9 @@
       element(
         "span",
         { class: "calc-pair" },
-        boxes[0],
-        element("span", { "aria-hidden": "true" }, "×"),
-        boxes[1],
+        ...boxes.flatMap((box, index) =>
+          index ? [element("span", { "aria-hidden": "true" }, "×"), box] : [box],
+        ),
       ),
     );
   }
@@ -257,17 +268,29 @@
   }
 
   function inputCard() {
-    const names =
-      spec.format === "channels_first"
-        ? ["channels", "height", "width"]
-        : ["height", "width", "channels"];
+    const last = AXIS_NAMES[spec.input.length] ?? AXIS_NAMES[3];
+    const names = spec.format === "channels_first" ? [last.at(-1), ...last.slice(0, -1)] : last;
+    const kind = element(
+      "select",
+      {
+        onchange: () => {
+          spec.input = [...INPUTS[kind.value]];
+          render('.calc-input select[data-input="kind"]');
+        },
+        "data-input": "kind",
+      },
+      ...Object.keys(INPUTS).map((name) =>
+        element("option", { value: name, selected: INPUTS[name].length === names.length }, name),
+      ),
+    );
     const format = element(
       "select",
       {
         onchange: () => {
           spec.format = format.value;
-          render(".calc-input select");
+          render('.calc-input select[data-input="format"]');
         },
+        "data-input": "format",
       },
       ...FORMATS.map((name) => element("option", { value: name, selected: name === spec.format }, name)),
     );
@@ -275,6 +298,7 @@
       "fieldset",
       { class: "calc-input" },
       element("legend", {}, `Input shape (${names.join(", ")})`),
+      labelled("input", kind),
       ...names.map((name, axis) =>
         labelled(
           name,
@@ -412,7 +436,7 @@
           "tr",
           {},
           element("th", { scope: "row" }, "input"),
-          ...[entered ? shapeText(spec.input) : "error", "0", memory(0), "0", "1×1"].map((text) =>
+          ...[entered ? shapeText(spec.input) : "error", "0", memory(0), "0", spec.input.slice(1).map(() => 1).join("×")].map((text) =>
             element("td", {}, text),
           ),
         ),
@@ -456,7 +480,7 @@
     const valid = entered && results.every((result) => !result.error && !result.skipped);
     root.querySelector(".calc-input-error").textContent = entered
       ? ""
-      : "Enter whole numbers from 1 upward; height and width may be left empty (None).";
+      : "Enter whole numbers from 1 upward; every axis but the channels may be left empty (None).";
     root.querySelectorAll(".calc-layer").forEach((card, index) => {
       card.querySelector(".calc-result").replaceChildren(...resultLines(results[index]));
     });
