@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import functools
 import io
-import tempfile
 import threading
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
@@ -17,7 +15,8 @@ import pytest
 from PIL import Image, ImageStat
 from playwright import sync_api
 
-from site_pages import ROOT, as_shown, html_path, references, run_file, shown_snippets
+from site_pages import ROOT, html_path, references, shown_snippets
+from snipexec._internal.bundles import make_bundle
 
 pytestmark = [pytest.mark.site, pytest.mark.browser]
 
@@ -219,11 +218,12 @@ def test_every_page_loads_offline_without_errors(
     )
 
 
-def test_each_copy_runs_alone_in_an_empty_folder_and_prints_the_output(
+def test_each_copy_button_gives_the_snippets_copy(
     built_site: Path, base_url: str, page: sync_api.Page
 ):
-    """What a copy button puts on the clipboard, pasted into a file with nothing beside it."""
-    copied: list[tuple[str, str, str]] = []  # (snippet path, clipboard text, shown output)
+    """What a copy button puts on the clipboard is the copy that `test_standalone` runs alone
+    in an empty folder and compares with the page."""
+    copied: dict[str, str] = {}  # snippet path -> clipboard text
     for name in sorted({name for name, _ in references()}):
         shown = shown_snippets(html_path(built_site, name).read_text())
         visit(page, base_url + url_of(name))
@@ -238,26 +238,10 @@ def test_each_copy_runs_alone_in_an_empty_folder_and_prints_the_output(
             block.locator("pre").hover()
             block.locator(COPY_BUTTON).click()
             page.wait_for_function("async () => (await navigator.clipboard.readText()) !== ''")
-            copied.append(
-                (path, page.evaluate("navigator.clipboard.readText()"), shown[path].stdout)
-            )
-    assert {path for path, _, _ in copied} == {ref.path for _, ref in references()}
-
-    def run(item: tuple[str, str, str]) -> tuple[str, str]:
-        path, text, _ = item
-        with tempfile.TemporaryDirectory() as folder:
-            target = Path(folder) / Path(path).name
-            target.write_text(text)
-            return run_file(target, Path(folder), root=Path(folder))
-
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        results = list(pool.map(run, copied))
-    failed = [
-        f"{path} printed something else\nstderr:\n{err}"
-        for (path, _, expected), (out, err) in zip(copied, results, strict=True)
-        if as_shown(out) != expected
-    ]
-    assert not failed, f"{len(failed)} of {len(copied)} copies:\n" + "\n".join(failed)
+            copied[path] = page.evaluate("navigator.clipboard.readText()")
+    assert set(copied) == {ref.path for _, ref in references()}
+    wrong = [path for path, text in copied.items() if text != make_bundle(ROOT / path).text]
+    assert not wrong, f"copy buttons that give something else than the copy: {wrong}"
 
 
 @pytest.mark.parametrize(

@@ -1,19 +1,13 @@
 """A snippet's bundle: its local modules folded in, so that the copy runs alone."""
 
-import os
 import subprocess
 import sys
 import textwrap
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
-from mkdocs.config import load_config
 
-from site_pages import ROOT, references, run_file
-from snipexec import Cache, RunResult, Variant
 from snipexec._internal.bundles import BundleError, make_bundle
-from snipexec._internal.keys import Snapshot
 
 
 def write(folder: Path, files: dict[str, str]) -> None:
@@ -154,49 +148,3 @@ def test_imports_a_bundle_cannot_fold_are_errors_naming_the_line(
     write(tmp_path, {"helper.py": "X = 1\n", **files})
     with pytest.raises(BundleError, match=message):
         make_bundle(tmp_path / "snippet.py")
-
-
-# The real site: every snippet's bundle, alone in an empty folder, prints what the page shows.
-
-SETTINGS = load_config(str(ROOT / "mkdocs.yml")).plugins["snipexec"].config
-VARIANTS = {name: Variant.from_config(name, options) for name, options in SETTINGS.variants.items()}
-SNIPPETS = sorted({ref.path: ref for _, ref in references()}.items())
-
-
-def stored(ref) -> RunResult:
-    """The cached result the page shows first for `ref`."""
-    variant = VARIANTS[(ref.variants or SETTINGS.default_variants)[0]]
-    key = Snapshot.take(ROOT, ref.path).key(variant.fingerprint(variant.installed(ROOT)))
-    result = Cache(ROOT / ".cache/snipexec").get(key)
-    assert result is not None, f"{ref.path}: no stored result (build the site first)"
-    return result
-
-
-@pytest.fixture(scope="module")
-def bundle_outputs(tmp_path_factory) -> dict[str, tuple[str, str]]:
-    """Each snippet's bundle run as `python NAME.py` alone in an empty folder."""
-    scratch = tmp_path_factory.mktemp("bundles")
-
-    def run(item: tuple[str, object]) -> tuple[str, str]:
-        path, ref = item
-        folder = scratch / path.replace("/", "_")
-        folder.mkdir()
-        copy = folder / Path(path).name
-        copy.write_text(make_bundle(ROOT / path).text)
-        variant = VARIANTS[(ref.variants or SETTINGS.default_variants)[0]]
-        return run_file(copy, folder, root=folder, env=variant.env, python=variant.python(ROOT))
-
-    with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
-        return dict(zip([path for path, _ in SNIPPETS], pool.map(run, SNIPPETS), strict=True))
-
-
-@pytest.mark.site
-@pytest.mark.parametrize(("path", "ref"), SNIPPETS, ids=[path for path, _ in SNIPPETS])
-def test_each_bundle_alone_prints_what_the_page_shows(bundle_outputs, path: str, ref):
-    result = stored(ref)
-    stdout, stderr = bundle_outputs[path]
-    assert stdout == result.stdout
-    if result.failure is None:
-        assert stderr == result.stderr
-    else:  # the traceback names the copy's own file: the error it ends with is the same
-        assert stderr.splitlines()[-1] == result.stderr.splitlines()[-1]
