@@ -161,6 +161,25 @@ def test_the_graph_reads_each_file_once(tmp_path: Path, monkeypatch: pytest.Monk
     ]
 
 
+def test_snippets_importing_one_module_share_one_read_of_it(tmp_path: Path, monkeypatch):
+    files, _ = ACCEPTED["transitive"]
+    write(tmp_path, {**files, "again.py": "from helper import f\n"})
+    reads: list[str] = []
+    read = Path.read_bytes
+
+    def counted(path: Path) -> bytes:
+        reads.append(path.name)
+        return read(path)
+
+    monkeypatch.setattr(Path, "read_bytes", counted)
+    known: dict[str, imports.Module] = {}
+    first = import_graph(tmp_path, "snippets/q/main.py", known)
+    second = import_graph(tmp_path, "snippets/q/again.py", known)
+    monkeypatch.undo()
+    assert sorted(reads) == ["again.py", "deeper.py", "helper.py", "main.py"]
+    assert second.helpers == first.helpers
+
+
 # The same snippets in a build: the download, the copy button and the notebook.
 
 PAGE = """\
@@ -240,17 +259,19 @@ def test_a_refused_import_fails_the_build_naming_page_line_and_statement(
 def test_a_build_takes_each_snippets_graph_once_and_reads_each_file_once(
     project: TinyProject, monkeypatch: pytest.MonkeyPatch
 ):
-    """In a warm build; a cold one reads each file once more, after its run, to store the
-    result only if no file changed while it ran."""
+    """In a warm build, a module two snippets import included; a cold one reads each file
+    once more after its run, to store the result only if no file changed while it ran."""
     three_imports_project(project)
+    project.write("snippets/transitive/again.py", "from helper import f\nprint(f())\n")
+    project.write("docs/again.md", "# Again\n\n```snippet\nsnippets/transitive/again.py\n```\n")
     assert project.build().returncode == 0
     graphs: list[str] = []
     reads: list[str] = []
     take, read = imports.import_graph, Path.read_bytes
 
-    def counted_graph(root: Path, snippet: str) -> imports.ImportGraph:
+    def counted_graph(root: Path, snippet: str, known=None) -> imports.ImportGraph:
         graphs.append(snippet)
-        return take(root, snippet)
+        return take(root, snippet, known)
 
     def counted_read(path: Path) -> bytes:
         if path.suffix == ".py" and "snippets" in path.parts:
@@ -266,10 +287,11 @@ def test_a_build_takes_each_snippets_graph_once_and_reads_each_file_once(
         build(config)
     finally:
         config.plugins.on_shutdown()
-    assert sorted(graphs) == [f"snippets/{case}/main.py" for case in sorted(CASES)]
+    snippets = [f"snippets/{case}/main.py" for case in CASES] + ["snippets/transitive/again.py"]
+    assert sorted(graphs) == sorted(snippets)
     files = [
         f"snippets/{case}/{name}"
         for case, key in zip(CASES, ACCEPTED, strict=False)
         for name in ["main.py", *ACCEPTED[key][1]]
-    ]
-    assert sorted(reads) == sorted(files)
+    ]  # helper.py and deeper.py once, though two snippets import them
+    assert sorted(reads) == sorted([*files, "snippets/transitive/again.py"])

@@ -76,11 +76,14 @@ class ImportGraph:
         return self.modules[:-1]
 
 
-def import_graph(root: Path, snippet: str) -> ImportGraph:
+def import_graph(root: Path, snippet: str, known: dict[str, Module] | None = None) -> ImportGraph:
     """The graph of the snippet at `root / snippet` (root-relative), each file read once.
 
-    The imports are found in the very bytes read, so they agree with what runs.
+    The imports are found in the very bytes read, so they agree with what runs. `known`
+    holds the files read so far, by path: a build passes one for all its snippets, so a
+    module several of them import is read once, and all of them see the same bytes.
     """
+    known = {} if known is None else known
     order: dict[str, Module] = {}
     visiting: list[str] = []
 
@@ -91,7 +94,9 @@ def import_graph(root: Path, snippet: str) -> ImportGraph:
             cycle = " -> ".join(PurePosixPath(p).name for p in [*visiting, path])
             raise ImportRuleError(f"{importer}: local modules import each other ({cycle})")
         visiting.append(path)
-        module = _module(root, path, (root / path).read_bytes())
+        module = known.get(path)
+        if module is None:
+            module = known[path] = _module(root, path, (root / path).read_bytes())
         for statement, imported in module.local:
             visit(imported, f"{path}:{statement.lineno}")
         visiting.pop()

@@ -6,7 +6,7 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from .imports import ImportGraph, import_graph
+from .imports import ImportGraph, Module, import_graph
 
 
 @dataclass(frozen=True)
@@ -25,12 +25,13 @@ class Snapshot:
     graph: ImportGraph
 
     @classmethod
-    def take(cls, root: Path, path: str) -> Snapshot:
+    def take(cls, root: Path, path: str, known: dict[str, Module] | None = None) -> Snapshot:
         """Read the snippet at `root / path` and the modules beside it that it imports.
 
-        Raises `ImportRuleError` for an import the rules refuse.
+        `known` holds the files this build read already (see `import_graph`). Raises
+        `ImportRuleError` for an import the rules refuse.
         """
-        return cls(path, import_graph(root, path))
+        return cls(path, import_graph(root, path, known))
 
     @property
     def code(self) -> bytes:
