@@ -145,6 +145,8 @@ NOT_RUN = ["commented", "indented_code", "shown"]
 def test_blocks_run_where_markdown_renders_fences_and_nowhere_else(project):
     for name in RUN + NOT_RUN:
         project.write(f"snippets/{name}.py", f"print('output of {name}')\n")
+    project.write("snippets/quoted.py", "WHERE = 'in_quote'\n")  # its copy folds this in
+    project.write("snippets/in_quote.py", "from quoted import WHERE\nprint('output of', WHERE)\n")
     project.write("docs/index.md", CONTEXTS)
     build = project.build("--strict")
     assert build.returncode == 0, build.stderr
@@ -163,5 +165,7 @@ def test_blocks_run_where_markdown_renders_fences_and_nowhere_else(project):
         ]
         assert f"output of {name}\n" in outputs, name
     assert not any(f"output of {name}" in page for name in NOT_RUN)
+    (copy,) = [element["data-copy"] for element in soup.select("blockquote [data-copy]")]
+    assert copy.startswith("# quoted.py\nWHERE = 'in_quote'\n")
     code = [element.get_text() for element in soup.select("pre > code")]
     assert "```snippet\nsnippets/indented_code.py\n```\n" in code  # shown as it is written
