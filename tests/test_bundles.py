@@ -5,14 +5,17 @@ import sys
 import textwrap
 from pathlib import Path
 
-import pytest
-
-from snipexec._internal.bundles import BundleError, make_bundle
+from snipexec._internal.bundles import Bundle, make_bundle
+from snipexec._internal.imports import import_graph
 
 
 def write(folder: Path, files: dict[str, str]) -> None:
     for name, text in files.items():
         (folder / name).write_text(textwrap.dedent(text))
+
+
+def bundle_of(folder: Path, snippet: str = "snippet.py") -> Bundle:
+    return make_bundle(import_graph(folder, snippet))
 
 
 def run_alone(text: str, folder: Path) -> str:
@@ -28,8 +31,8 @@ def run_alone(text: str, folder: Path) -> str:
 def test_a_snippet_without_local_imports_is_its_own_bundle(tmp_path: Path):
     source = '"""Doc."""\nimport math\n\nprint(math.pi)\n'
     write(tmp_path, {"alone.py": source, "unused.py": "X = 1\n"})
-    bundle = make_bundle(tmp_path / "alone.py")
-    assert (bundle.text, bundle.helpers) == (source, ())
+    bundle = bundle_of(tmp_path, "alone.py")
+    assert (bundle.text, bundle.code, bundle.helpers) == (source, source, ())
 
 
 def test_bundle_folds_in_modules_dependencies_first(tmp_path: Path):
@@ -63,7 +66,7 @@ def test_bundle_folds_in_modules_dependencies_first(tmp_path: Path):
                 ''',
         },
     )
-    bundle = make_bundle(tmp_path / "snippet.py")
+    bundle = bundle_of(tmp_path)
     assert [name for name, _ in bundle.helpers] == ["base.py", "middle.py"]
     assert bundle.text == textwrap.dedent('''\
         """What the snippet shows."""
@@ -102,7 +105,7 @@ def test_a_module_imported_twice_comes_once(tmp_path: Path):
             "snippet.py": "from left import LEFT\nfrom right import RIGHT\nprint(LEFT + RIGHT)\n",
         },
     )
-    bundle = make_bundle(tmp_path / "snippet.py")
+    bundle = bundle_of(tmp_path)
     assert [name for name, _ in bundle.helpers] == ["common.py", "left.py", "right.py"]
     assert run_alone(bundle.text, tmp_path / "empty") == "common ran\nlr\n"
 
@@ -115,36 +118,12 @@ def test_the_snippets_own_main_block_stays(tmp_path: Path):
             "snippet.py": "from helper import f\n\nif __name__ == '__main__':\n    print(f())\n",
         },
     )
-    assert run_alone(make_bundle(tmp_path / "snippet.py").text, tmp_path / "empty") == "1\n"
+    assert run_alone(bundle_of(tmp_path).text, tmp_path / "empty") == "1\n"
 
 
-def test_the_build_reads_the_files_it_snapshotted(tmp_path: Path):
-    write(tmp_path, {"helper.py": "X = 'on disk'\n", "snippet.py": "from helper import X\n"})
-    texts = {"helper.py": "X = 'snapshot'\n", "snippet.py": "from helper import X\nprint(X)\n"}
-    bundle = make_bundle(tmp_path / "snippet.py", lambda path: texts[path.name])
-    assert bundle.helpers == (("helper.py", "X = 'snapshot'\n"),)
-
-
-@pytest.mark.parametrize(
-    ("files", "message"),
-    [
-        ({"snippet.py": "import helper\n"}, r"snippet.py:1: import names from the local module"),
-        (
-            {"snippet.py": "def f():\n    from helper import X\n"},
-            r"snippet.py:2: import the local module helper at the top level",
-        ),
-        ({"snippet.py": "from .helper import X\n"}, r"snippet.py:1: .*relative import"),
-        (
-            {"snippet.py": "from helper import X\n", "helper.py": "from snippet import Y\n"},
-            r"local modules import each other \(snippet.py -> helper.py -> snippet.py\)",
-        ),
-        ({"snippet.py": "from helper import X\n", "helper.py": "X = (\n"}, r"helper.py:1: "),
-    ],
-    ids=["plain-import", "nested-import", "relative", "cycle", "syntax-error"],
-)
-def test_imports_a_bundle_cannot_fold_are_errors_naming_the_line(
-    tmp_path: Path, files: dict[str, str], message: str
-):
-    write(tmp_path, {"helper.py": "X = 1\n", **files})
-    with pytest.raises(BundleError, match=message):
-        make_bundle(tmp_path / "snippet.py")
+def test_the_bundle_holds_the_bytes_the_graph_read(tmp_path: Path):
+    """A save after the snapshot changes neither its key's bytes nor its copy's."""
+    write(tmp_path, {"helper.py": "X = 'snapshot'\n", "snippet.py": "from helper import X\n"})
+    graph = import_graph(tmp_path, "snippet.py")
+    write(tmp_path, {"helper.py": "X = 'saved later'\n"})
+    assert make_bundle(graph).helpers == (("helper.py", "X = 'snapshot'\n"),)

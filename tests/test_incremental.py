@@ -12,7 +12,7 @@ import pytest
 from nbformat import v4
 
 from conftest import TinyProject
-from snipexec._internal.keys import import_statements
+from snipexec._internal.imports import import_statements
 from snipexec._internal.notebooks import made_from, write_notebook
 from test_plugin import two_snippet_project
 

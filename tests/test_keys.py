@@ -3,7 +3,7 @@ from pathlib import Path
 
 import pytest
 
-from snipexec._internal.keys import Snapshot, local_imports
+from snipexec._internal.keys import Snapshot
 from snipexec._internal.variants import (
     RUNTIME_SOURCES,
     MissingEnvironment,
@@ -20,20 +20,11 @@ def tree(tmp_path: Path) -> Path:
     (folder / "helper.py").write_text("from deeper import g\ndef f():\n    return g()\n")
     (folder / "deeper.py").write_text("def g():\n    return 1\n")
     (folder / "unrelated.py").write_text("x = 1\n")
-    (folder / "pkg").mkdir()
-    (folder / "pkg" / "__init__.py").write_text("")
     return tmp_path
 
 
 def key(tree: Path, environment: str = "env", path: str = "snippets/q/main.py") -> str:
     return Snapshot.take(tree, path).key(environment)
-
-
-def test_local_imports_are_followed_transitively(tree: Path):
-    folder = tree / "snippets/q"
-    assert local_imports(folder / "main.py") == {folder / "helper.py", folder / "deeper.py"}
-    (folder / "main.py").write_text("import pkg.sub\n")
-    assert local_imports(folder / "main.py") == {folder / "pkg/__init__.py"}
 
 
 def test_key_is_the_same_for_the_same_files_read_twice(tree: Path):

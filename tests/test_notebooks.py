@@ -12,7 +12,8 @@ from nbclient import NotebookClient
 
 from site_pages import ROOT, html_path, references, shown_snippets
 from snipexec import SNIPPET_ENVIRONMENT, Failure, RunResult, without_startup_lines
-from snipexec._internal.bundles import without_local_imports
+from snipexec._internal.bundles import make_bundle
+from snipexec._internal.imports import import_graph
 from snipexec._internal.notebooks import (
     NotebookSnippet,
     PageText,
@@ -59,8 +60,7 @@ def test_notebook_holds_the_page_prose_snippets_and_outputs(built_site: Path, pa
     shown = shown_snippets(html_path(built_site, page).read_text())
     cells = snippet_cells(notebook)
     assert [cell.source for cell in cells] == [
-        without_local_imports(ROOT / ref.path, (ROOT / ref.path).read_text()).rstrip("\n")
-        for ref in refs
+        make_bundle(import_graph(ROOT, ref.path)).code.rstrip("\n") for ref in refs
     ]
     for cell, ref in zip(cells, refs, strict=True):
         assert text_outputs(cell) == (shown[ref.path].stdout, shown[ref.path].stderr), ref.path

@@ -16,6 +16,7 @@ from mkdocs.config import load_config
 from site_pages import ROOT, as_shown, html_path, references, run_file, shown_snippets
 from snipexec import Cache, RunResult, Variant
 from snipexec._internal.bundles import make_bundle
+from snipexec._internal.imports import import_graph
 from snipexec._internal.keys import Snapshot
 
 pytestmark = pytest.mark.site
@@ -34,7 +35,7 @@ RUNS = sorted(
 )
 
 SNIPPETS = sorted({ref.path: ref for _, ref in REFERENCES}.items())
-COPIES = {path: make_bundle(ROOT / path).text for path, _ in SNIPPETS}
+COPIES = {path: make_bundle(import_graph(ROOT, path)).text for path, _ in SNIPPETS}
 SELF_CONTAINED = {path for path, text in COPIES.items() if text == (ROOT / path).read_text()}
 
 

@@ -11,23 +11,26 @@ Options: `timeout=SECONDS`; `variants=A,B` (the variants it runs under, each of 
 must succeed); `raises=Error` (it must fail with that exception) or `raises=VARIANT:Error`
 (only under that variant: the page then shows that variant's error as the reason it
 cannot run there); `max-lines=N` and `max-bytes=N` (how much output may be shown).
-Fences of any other kind are skipped whole, so a page can show the syntax itself, and
-so are HTML comments: a block commented out does not run. A block may be indented, as in
-an admonition, a content tab or a list item; what replaces it keeps that indentation.
+
+A block runs exactly where the site's Markdown renders it as a fenced block: in an
+admonition, a collapsible note, a content tab, a list item or a blockquote, nested as
+deep as Markdown allows; never inside another fenced block, an indented code block or
+an HTML comment. Finding them follows the site's own parsers, in two passes:
+`pymdownx.superfences`' scan for fences (any indentation, `>` included; closed by the
+same fence at the same indentation), then the block structure Python-Markdown builds
+around them (what an indented block continues, where a comment hides it). What replaces a
+block keeps its indentation.
 """
 
 from __future__ import annotations
 
-import re
 import shlex
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from typing import TypeVar
 
-_FENCE = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})(?P<info>.*)$")
-_COMMENT_OPENS = re.compile(r"^[ \t]*<!--")
-
+from .markdown_blocks import Fence, visible_fences
 
 Number = TypeVar("Number", int, float)
 OPTIONS = ("timeout", "raises", "variants", "max-lines", "max-bytes")
@@ -73,50 +76,23 @@ class SnippetRef:
 def find_snippets(markdown: str, page: str) -> list[SnippetRef]:
     """Return the snippet references in `markdown`; `page` names it in error messages."""
     refs = []
-    lines = markdown.splitlines()
-    number = 0
-    while number < len(lines):
-        if _COMMENT_OPENS.match(lines[number]):
-            number = _after_comment(lines, number)
+    for fence in visible_fences(markdown.splitlines()):
+        words = fence.info.strip().split(maxsplit=1)
+        if not words or words[0] != "snippet":
             continue
-        opening = _FENCE.match(lines[number])
-        number += 1
-        if not opening:
-            continue
-        start = number
-        fence = opening["fence"]
-        body = []
-        while number < len(lines) and not _closes(lines[number], fence):
-            body.append(lines[number])
-            number += 1
-        if number == len(lines):
-            raise DirectiveError(f"{page}:{start}: this code fence is never closed")
-        number += 1
-        words = opening["info"].strip().split(maxsplit=1)
-        if words and words[0] == "snippet":
-            options = words[1] if len(words) > 1 else ""
-            refs.append(_reference(body, options, page, start, number, opening["indent"]))
+        if fence.end is None:
+            raise DirectiveError(
+                f"{page}:{fence.start + 1}: this snippet block is never closed (its closing "
+                "fence must match its opening one, at the same indentation)"
+            )
+        options = words[1] if len(words) > 1 else ""
+        refs.append(_reference(fence, options, page))
     return refs
 
 
-def _after_comment(lines: list[str], number: int) -> int:
-    """The index of the line after the HTML comment that opens on line `number`."""
-    rest = lines[number].split("<!--", 1)[1]
-    while "-->" not in rest and number + 1 < len(lines):
-        number += 1
-        rest = lines[number]
-    return number + 1
-
-
-def _closes(line: str, fence: str) -> bool:
-    stripped = line.strip()
-    return stripped.startswith(fence) and not stripped.strip(fence[0])
-
-
-def _reference(
-    body: list[str], options: str, page: str, line: int, end: int, indent: str
-) -> SnippetRef:
-    paths = [text.strip() for text in body if text.strip()]
+def _reference(fence: Fence, options: str, page: str) -> SnippetRef:
+    line = fence.start + 1
+    paths = [text.strip() for text in fence.body if text.strip()]
     if len(paths) != 1:
         raise DirectiveError(f"{page}:{line}: a snippet block holds exactly one path")
     path = paths[0]
@@ -145,8 +121,8 @@ def _reference(
     return SnippetRef(
         path,
         line,
-        end,
-        indent,
+        (fence.end or fence.start) + 1,
+        fence.indent,
         timeout=_number(settings, "timeout", float, page, line),
         raises=raises,
         variants=variants,

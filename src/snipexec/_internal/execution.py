@@ -14,6 +14,7 @@ from mkdocs.plugins import get_plugin_logger
 from .bounds import Limits, bounded
 from .cache import Cache
 from .directives import SnippetRef
+from .imports import ImportRuleError, Module
 from .keys import Snapshot
 from .pool import WorkerPool
 from .portable import portable_result
@@ -93,6 +94,7 @@ class Execution:
         self._queue = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="snipexec")
         self._runs: dict[str, Run] = {}
         self._snapshots: dict[str, Snapshot] = {}
+        self._files: dict[str, Module] = {}  # each file read this build, once
         self._fingerprints: dict[str, tuple[str, dict[str, str]]] = {}
         self._outcomes: dict[tuple[str, int], Outcome] = {}
         self.ran: dict[str, RunResult] = {}
@@ -112,11 +114,17 @@ class Execution:
         return tuple(self.pool.variants[name] for name in names)
 
     def snapshot(self, ref: SnippetRef, page: str) -> Snapshot:
-        """The snippet's bytes for this build, read once; a missing file names page and line."""
+        """The snippet's bytes for this build, read once.
+
+        A missing file, or an import the rules refuse, is an error naming page and line.
+        """
         if ref.path not in self._snapshots:
             if not (self.root / ref.path).is_file():
                 raise SnippetError(f"{page}:{ref.line}: snippet file {ref.path} does not exist")
-            self._snapshots[ref.path] = Snapshot.take(self.root, ref.path)
+            try:
+                self._snapshots[ref.path] = Snapshot.take(self.root, ref.path, self._files)
+            except ImportRuleError as error:
+                raise SnippetError(f"{page}:{ref.line}: {error}") from None
         return self._snapshots[ref.path]
 
     def _fingerprint(self, variant: Variant) -> tuple[str, dict[str, str]]:

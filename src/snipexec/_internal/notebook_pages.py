@@ -19,7 +19,7 @@ from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page
 from pathspec.gitignore import GitIgnoreSpec
 
-from .bundles import Bundle, without_local_imports
+from .bundles import Bundle
 from .directives import SnippetRef
 from .keys import Snapshot
 from .notebooks import (
@@ -38,7 +38,7 @@ from .variants import Variant, engine_fingerprint
 # The modules that shape a notebook: a change to one makes every notebook again.
 NOTEBOOK_MAKERS = engine_fingerprint(
     Path(__file__).with_name(f"{name}.py")
-    for name in ("notebook_pages", "notebooks", "bundles", "profile", "render")
+    for name in ("notebook_pages", "notebooks", "bundles", "imports", "profile", "render")
 )
 
 
@@ -124,7 +124,7 @@ class NotebookPages:
         snippets = [
             NotebookSnippet(
                 Path(block.ref.path).name,
-                without_local_imports(self.root / block.ref.path, block.snapshot.text),
+                block.bundle.code,
                 block.bundle.helpers,
                 block.result,
             )

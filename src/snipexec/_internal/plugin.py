@@ -22,7 +22,7 @@ from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
 from .bounds import Limits
-from .bundles import Bundle, BundleError, make_bundle
+from .bundles import Bundle, make_bundle
 from .cache import Cache
 from .directives import DirectiveError, SnippetRef, find_snippets
 from .execution import Execution, Mode, Shard, SnippetError
@@ -340,26 +340,8 @@ class SnippetExecPlugin(BasePlugin[PluginConfig]):
         """
         snapshot = self._guard(self._execution().snapshot, ref, page)
         if snapshot not in self.bundles:
-            self.bundles[snapshot] = self._make_bundle(ref, page, snapshot)
+            self.bundles[snapshot] = make_bundle(snapshot.graph)
         return self.bundles[snapshot]
-
-    def _make_bundle(self, ref: SnippetRef, page: str, snapshot: Snapshot) -> Bundle:
-        if not snapshot.modules:  # it imports nothing beside it: it is its own bundle
-            return Bundle((), snapshot.text)
-        texts = {
-            self.root / path: code.decode("utf-8", errors="replace")
-            for path, code in [(snapshot.path, snapshot.code), *snapshot.modules]
-        }
-
-        def read(path: Path) -> str:
-            if path not in texts:  # the bundler follows an import the snapshot did not
-                raise BundleError(f"{path.name} is imported but is not a module beside it")
-            return texts[path]
-
-        try:
-            return make_bundle(self.root / ref.path, read)
-        except BundleError as error:
-            raise PluginError(f"{page}:{ref.line}: {error}") from None
 
     def _download(self, ref: SnippetRef, page: str, config: MkDocsConfig) -> File:
         """The snippet's file for the downloads, self-contained like its copy."""

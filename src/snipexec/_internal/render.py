@@ -82,7 +82,7 @@ def page_footer(stamp: str, notebook: str | None, downloads: list[tuple[str, str
 
 
 _SNIPPET_HEADER = re.compile(
-    r'^(?P<indent>[ \t]*)(?P<fence>`{3,}) \{ \.python \.snippet-code title="(?P<title>[^"]*)" \}$'
+    r'^(?P<indent>[ \t>]*)(?P<fence>`{3,}) \{ \.python \.snippet-code title="(?P<title>[^"]*)" \}$'
 )
 # What an attribute value keeps as it is; anything else becomes a character reference.
 _ATTRIBUTE_UNSAFE = re.compile(r"[^A-Za-z0-9 _\-.,:;()\[\]=+*/%!?#@$^|~]")
