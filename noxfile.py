@@ -117,7 +117,10 @@ def tests(session: nox.Session) -> None:
     install_variants(session)
     install_chromium(session)
     install_axe(session)
-    session.run("pytest", *session.posargs, env=QUIET)
+    # One worker per core, each test file kept on one worker: a file's expensive fixtures
+    # (fresh interpreters, a browser, a site copy) are made once.
+    parallel = ["--numprocesses", "auto", "--dist", "loadfile"]
+    session.run("pytest", *parallel, *session.posargs, env=QUIET)
 
 
 def install_axe(session: nox.Session) -> None:
