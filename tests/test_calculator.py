@@ -176,6 +176,12 @@ def test_random_stacks_agree_with_keras(page: sync_api.Page, base_url: str):
     built = sum(verdict.failed_at is None for verdict in verdicts)
     assert (built, len(specs) - built) == (VALID, INVALID), f"seed {SEED}"
     visit(page, base_url + "calculator/")
+    # Every layer type the page offers is in the run, and Conv1D's padding="causal".
+    used = {layer["type"] for spec in specs for layer in spec["layers"]}
+    missing = set(page.evaluate("Object.keys(calculatorLayers.TYPES)")) - used
+    assert not missing, f"CALCULATOR_SEED={SEED}: no stack has {missing}"
+    paddings = {layer.get("padding") for spec in specs[:VALID] for layer in spec["layers"]}
+    assert "causal" in paddings, f"CALCULATOR_SEED={SEED}: no valid stack has a causal Conv1D"
     shown = page.evaluate(READ_ALL, specs)
     problems = [
         f"{spec}\n  " + "\n  ".join(found)

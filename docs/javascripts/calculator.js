@@ -9,7 +9,8 @@
   "use strict";
 
   const {
-    FIELDS, TYPES, AXIS_NAMES, sidesOf, fresh, plain, evaluate, inputReady, memory, number, shapeText,
+    FIELDS, TYPES, AXIS_NAMES, sidesOf, choicesOf, fresh, plain, evaluate, inputReady, memory, number,
+    shapeText,
   } = window.calculatorLayers;
   const ERRORS = window.calculatorErrors;
 
@@ -73,7 +74,7 @@
     if (!name || !TYPES[layer.type].fields.includes(name)) return false;
     const field = FIELDS[name];
     if (field.kind === "flag") layer[field.arg] = token === field.on;
-    else if (field.kind === "choice") layer[field.arg] = token;
+    else if (field.kind === "choice" && choicesOf(layer.type, name).includes(token)) layer[field.arg] = token;
     else if (field.kind === "fraction" && /^\d*\.?\d+$/.test(value)) layer[field.arg] = Number(value);
     else if (field.kind === "int" && /^\d+$/.test(value)) layer[field.arg] = Number(value);
     else if (field.kind === "shape" && /^-?\d+(x-?\d+)*$/.test(value))
@@ -185,7 +186,7 @@
       const select = element(
         "select",
         { onchange: () => changed(select.value) },
-        ...field.choices.map((choice) =>
+        ...choicesOf(layer.type, name).map((choice) =>
           element("option", { value: choice, selected: choice === layer[field.arg] }, choice),
         ),
       );
@@ -320,11 +321,27 @@
     );
   }
 
+  /* The layer types in the list to add from, grouped by the input they take. */
+  const GROUPS = [
+    ["For images", 3],
+    ["For sequences", 2],
+    ["For volumes", 4],
+    ["For any input", undefined],
+  ];
+
   function adder() {
     const select = element(
       "select",
       { "aria-label": "Layer type to add" },
-      ...Object.keys(TYPES).map((type) => element("option", { value: type }, type)),
+      ...GROUPS.map(([label, rank]) =>
+        element(
+          "optgroup",
+          { label },
+          ...Object.keys(TYPES)
+            .filter((type) => TYPES[type].rank === rank)
+            .map((type) => element("option", { value: type }, type)),
+        ),
+      ),
     );
     const add = () => {
       spec.layers.push(fresh(select.value));
