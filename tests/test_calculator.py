@@ -73,6 +73,37 @@ CONTRAST = """element => {
 }"""
 
 
+SPILLING = """controls => controls.filter(control => {
+    const box = control.closest("fieldset, .calc-layer, .calc-add");
+    const [inner, outer] = [control, box].map(e => e.getBoundingClientRect());
+    return inner.left < outer.left || inner.right > outer.right;
+}).map(control => control.outerHTML.slice(0, 80))"""
+# Where the summary of the model on the page lies: the widths of its box and table, and
+# the Param # cells and totals that lie outside the box or the screen.
+SUMMARY_PLACE = """() => {
+    const box = document.querySelector(".calc-summary");
+    const table = box.querySelector(".calc-table");
+    const within = (element, left, right) => {
+        const r = element.getBoundingClientRect();
+        return r.left >= left - 0.5 && r.right <= right + 0.5;
+    };
+    const { left, right } = box.getBoundingClientRect();
+    const params = [...table.querySelectorAll("tr > :nth-child(3)")];
+    return {
+        rows: table.rows.length,
+        params: params.map(cell => cell.textContent),
+        box: box.clientWidth,
+        table: table.getBoundingClientRect().width,
+        scroll: box.scrollWidth,
+        page: document.documentElement.scrollWidth,
+        hiddenParams: params.filter(cell => !within(cell, left, right))
+            .map(cell => cell.textContent),
+        hiddenTotals: [...document.querySelectorAll(".calc-total")]
+            .filter(total => !within(total, 0, innerWidth)).map(total => total.textContent),
+    };
+}"""
+
+
 def watch(page: sync_api.Page) -> list[str]:
     """Console errors and uncaught exceptions of `page`, as they happen."""
     problems: list[str] = []
@@ -180,8 +211,9 @@ def test_random_stacks_agree_with_keras(page: sync_api.Page, base_url: str):
     used = {layer["type"] for spec in specs for layer in spec["layers"]}
     missing = set(page.evaluate("Object.keys(calculatorLayers.TYPES)")) - used
     assert not missing, f"CALCULATOR_SEED={SEED}: no stack has {missing}"
-    paddings = {layer.get("padding") for spec in specs[:VALID] for layer in spec["layers"]}
-    assert "causal" in paddings, f"CALCULATOR_SEED={SEED}: no valid stack has a causal Conv1D"
+    causal = [layer for spec in specs[:VALID] for layer in spec["layers"]]
+    causal = [layer for layer in causal if layer.get("padding") == "causal"]
+    assert causal, f"CALCULATOR_SEED={SEED}: no valid stack has a causal Conv1D"
     shown = page.evaluate(READ_ALL, specs)
     problems = [
         f"{spec}\n  " + "\n  ".join(found)
@@ -359,11 +391,35 @@ def test_layout_on_a_phone_and_in_dark_mode(
             .filter(r => r.left < 0 || r.right > {width}).length""",
     )
     assert outside == 0
-    for selector in (".calc-error", ".calc-note", ".calc-formulas li", "#calculator input"):
+    # Nor out of the input's box or the layer's card that holds it.
+    spilling = page.eval_on_selector_all(CONTROLS, SPILLING)
+    assert not spilling, f"controls wider than their box: {spilling}"
+    selectors = (".calc-error", ".calc-note", ".calc-formulas li", "#calculator input", ".calc-sub")
+    for selector in selectors:
         contrast = page.locator(selector).first.evaluate(CONTRAST)
         assert contrast >= 4.5, f"{selector}: contrast {contrast:.2f} in {scheme}"
     themed.close()
     assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("viewport", [MOBILE, DESKTOP], ids=["mobile", "desktop"])
+def test_the_thread_models_summary_fits_the_screen(
+    browser: sync_api.Browser, base_url: str, offline: Offline, viewport: dict[str, int]
+):
+    themed = browser.new_context(viewport=viewport)
+    themed.route("**/*", offline.route)
+    page = themed.new_page()
+    visit(page, base_url + "calculator/")  # no model in the address: the thread's
+    place = page.evaluate(SUMMARY_PLACE)
+    shown = page.evaluate("calculator.read()")
+    themed.close()
+    width = viewport["width"]
+    print(f"{width} px: the summary table is {place['table']:.0f} px in a {place['box']} px box")
+    # The header's Param #, the input's and each layer's, all in the box and on the screen.
+    assert place["params"][0].startswith("Param #") and place["rows"] == len(shown["rows"]) + 2
+    assert place["table"] <= place["box"] and place["scroll"] <= place["box"], place
+    assert place["page"] <= viewport["width"], place
+    assert not place["hiddenParams"] and not place["hiddenTotals"], place
 
 
 def test_a_bad_address_is_reported_at_the_top(page: sync_api.Page, base_url: str):

@@ -423,46 +423,69 @@
     return lines;
   }
 
-  const COLUMNS = ["Layer (type)", "Output shape", "Param #", "Memory", "Multiply-adds", "Receptive field"];
+  /* The summary's columns after the layer's: a heading and, in smaller type under it, the
+   * value each cell gives on a second line, so that the table fits a phone's width. */
+  const COLUMNS = [["Output shape", "receptive field"], ["Param #", "memory"], ["Multiply-adds"]];
+  const NONE = ["–"];
+
+  /** `text` with a place to break the line after each underscore (long layer names). */
+  const breakable = (text) =>
+    text.split(/(?<=_)/).flatMap((part, index) => (index ? [element("wbr"), part] : [part]));
+
+  /** A cell: its value, and under it its second value if the column has one. */
+  function cell(tag, [main, sub], attributes = {}) {
+    const lines = [element("span", { class: "calc-main" }, main)];
+    if (sub !== undefined) lines.push(element("span", { class: "calc-sub" }, sub));
+    return element(tag, attributes, ...lines);
+  }
 
   function summaryTable(results, valid) {
     const cells = (result) => {
-      if (result.skipped) return ["–", "–", "–", "–", "–"];
-      if (result.error) return ["error", "–", "–", "–", "–"];
+      if (result.skipped) return [NONE, NONE, NONE];
+      if (result.error) return [["error"], NONE, NONE];
       return [
-        shapeText(result.shape),
-        number(result.params),
-        memory(result.params),
-        result.macs === null ? "–" : number(result.macs),
-        result.rf ? result.rf.join("×") : "–",
+        [shapeText(result.shape), result.rf ? result.rf.join("×") : "–"],
+        [number(result.params), memory(result.params)],
+        [result.macs === null ? "–" : number(result.macs)],
       ];
     };
     const entered = inputReady(spec);
+    const ones = spec.input.slice(1).map(() => 1).join("×");
+    const row = (attributes, name, type, values) =>
+      element(
+        "tr",
+        attributes,
+        element(
+          "th",
+          { scope: "row" },
+          element("span", { class: "calc-main" }, ...breakable(name)),
+          type ? element("span", { class: "calc-type" }, ` (${type})`) : "",
+        ),
+        ...values.map((value) => cell("td", value)),
+      );
     return element(
       "table",
       { class: valid ? "calc-table" : "calc-table calc-invalid" },
       element(
         "thead",
         {},
-        element("tr", {}, ...COLUMNS.map((text) => element("th", { scope: "col" }, text))),
+        element(
+          "tr",
+          {},
+          element("th", { scope: "col" }, "Layer", element("span", { class: "calc-type" }, " (type)")),
+          ...COLUMNS.map((heading) => cell("th", heading, { scope: "col" })),
+        ),
       ),
       element(
         "tbody",
         {},
-        element(
-          "tr",
-          {},
-          element("th", { scope: "row" }, "input"),
-          ...[entered ? shapeText(spec.input) : "error", "0", memory(0), "0", spec.input.slice(1).map(() => 1).join("×")].map((text) =>
-            element("td", {}, text),
-          ),
-        ),
+        row({}, "input", "", [[entered ? shapeText(spec.input) : "error", ones], ["0", memory(0)], ["0"]]),
         ...results.map((result) =>
-          element(
-            "tr",
+          row(
             { "data-verdict": result.error ? "error" : result.skipped ? "skipped" : "ok" },
-            element("th", { scope: "row" }, `${result.name} (${result.type})`),
-            ...cells(result).map((text) => element("td", {}, text)),
+            result.name,
+            result.type,
+            cells(result),
           ),
         ),
       ),
@@ -516,8 +539,11 @@
   /** The summary as the page shows it: one object per layer, and the totals. */
   function read() {
     const rows = [...root.querySelectorAll(".calc-table tbody tr")].slice(1).map((row) => {
-      const [layer, shape, params, size, macs, rf] = [...row.cells].map((cell) => cell.textContent);
-      return { layer, shape, params, memory: size, macs, rf, verdict: row.dataset.verdict };
+      const [layer, [shape, rf], [params, size], [macs]] = [...row.cells].map((cell) =>
+        [...cell.children].map((line) => line.textContent),
+      );
+      const [memory, field] = [size ?? "–", rf ?? "–"];
+      return { layer: layer.join(""), shape, params, memory, macs, rf: field, verdict: row.dataset.verdict };
     });
     const errors = [...root.querySelectorAll(".calc-layer")].map((card) => {
       const error = card.querySelector(".calc-error");
