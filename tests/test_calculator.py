@@ -50,6 +50,8 @@ EXAMPLE_CHANNELS = {
     "SharedKernelConv2D": 16,
     "1 channel, a Conv2D with 4 filters, then a SharedKernelConv2D with 4": 16,
 }
+# The example the prose says keeps to the past and sees more at each layer.
+CAUSAL_EXAMPLE = "causal Conv1D layers dilated by 1, 2 and 4"
 READ_ALL = """specs => specs.map(spec => {
     calculator.load(spec);
     const shown = calculator.read();
@@ -282,7 +284,7 @@ def test_the_examples_are_what_keras_builds(page: sync_api.Page, base_url: str):
         "a[data-model]", "links => links.map(link => [link.textContent, link.href])"
     )
     names = [" ".join(text.split()) for text, _ in links]
-    assert set(EXAMPLE_CHANNELS) < set(names)
+    assert {*EXAMPLE_CHANNELS, CAUSAL_EXAMPLE} < set(names)
     for text, href in links:
         visit(page, href)
         spec = page.evaluate("calculator.parse(location.search).spec")
@@ -293,6 +295,10 @@ def test_the_examples_are_what_keras_builds(page: sync_api.Page, base_url: str):
         channels = EXAMPLE_CHANNELS.get(" ".join(text.split()))
         if channels is not None:
             assert verdict.rows[-1].shape.endswith(f", {channels})"), text
+        if " ".join(text.split()) == CAUSAL_EXAMPLE:
+            assert {layer["padding"] for layer in spec["layers"]} == {"causal"}
+            fields = [row.rf for row in verdict.rows]
+            assert fields == sorted(set(fields)), fields  # wider at each layer
 
 
 def tab_to(page: sync_api.Page, selector: str, limit: int = 400) -> None:

@@ -250,7 +250,7 @@
       element(
         "div",
         { class: "calc-layer-head" },
-        element("h4", { class: "calc-layer-title" }, `${index + 1}. ${layer.type}`),
+        element("h3", { class: "calc-layer-title" }, `${index + 1}. ${layer.type}`),
         element(
           "span",
           { class: "calc-tools" },
@@ -372,7 +372,7 @@
         ...addressError.map((text) => element("p", {}, text)),
       ),
       inputCard(),
-      element("h3", { id: "calc-summary-title" }, "Summary"),
+      element("h2", { id: "calc-summary-title" }, "Summary"),
       element("p", { class: "calc-totals" }),
       element("div", {
         class: "calc-summary",
@@ -381,7 +381,7 @@
         "aria-labelledby": "calc-summary-title",
       }),
       element("p", { class: "calc-link" }),
-      element("h3", {}, "Layers"),
+      element("h2", {}, "Layers"),
       element("ol", { class: "calc-layers" }, ...spec.layers.map(layerCard)),
       adder(),
     );
@@ -411,12 +411,9 @@
       ),
     ];
     if (result.rf) {
+      const cells = result.rf.every((d) => d === 1) ? "cell" : "cells";
       lines.push(
-        element(
-          "p",
-          { class: "calc-rf" },
-          `receptive field: ${result.rf.join("×")} input cells`,
-        ),
+        element("p", { class: "calc-rf" }, `receptive field: ${result.rf.join("×")} input ${cells}`),
       );
     }
     if (result.note) lines.push(element("p", { class: "calc-note" }, result.note));
