@@ -536,11 +536,11 @@
   /** The summary as the page shows it: one object per layer, and the totals. */
   function read() {
     const rows = [...root.querySelectorAll(".calc-table tbody tr")].slice(1).map((row) => {
-      const [layer, [shape, rf], [params, size], [macs]] = [...row.cells].map((cell) =>
-        [...cell.children].map((line) => line.textContent),
+      // Each cell's lines: its value, and the second value under it where there is one.
+      const [layer, [shape, rf = "–"], [params, size = "–"], [macs]] = [...row.cells].map((td) =>
+        [...td.children].map((line) => line.textContent),
       );
-      const [memory, field] = [size ?? "–", rf ?? "–"];
-      return { layer: layer.join(""), shape, params, memory, macs, rf: field, verdict: row.dataset.verdict };
+      return { layer: layer.join(""), shape, params, memory: size, macs, rf, verdict: row.dataset.verdict };
     });
     const errors = [...root.querySelectorAll(".calc-layer")].map((card) => {
       const error = card.querySelector(".calc-error");
