@@ -31,17 +31,32 @@ SNIPPETS = ROOT / "snippets" / "per_channel_outputs"
 ERRORS_FILE = ROOT / "docs" / "javascripts" / "calculator-errors.js"
 WINDOWED = ("Conv2D", "DepthwiseConv2D", "SeparableConv2D", "SharedKernelConv2D")
 DILATED = ("Conv2D", "DepthwiseConv2D", "SeparableConv2D", "Conv2DTranspose")
+
+
+def forms(name: str) -> tuple[str, ...]:
+    """The 1-D, 2-D and 3-D forms of a Keras layer: NAME1D, NAME2D, NAME3D."""
+    return tuple(f"{name}{sides}D" for sides in (1, 2, 3))
+
+
+def sides_of(kind: str) -> int:
+    """How many axes a layer of `kind` slides along: the digit before the D of its name."""
+    return int(re.search(r"(\d)D", kind)[1])
+
+
 # The convolution for each number of axes it slides along.
-CONVOLUTIONS = {1: "Conv1D", 2: "Conv2D", 3: "Conv3D"}
-SIDES = {"Conv1D": 1, "Conv3D": 3}  # of the layers that slide, those not along 2 axes
-POOLING = ("MaxPooling2D", "AveragePooling2D")
-GLOBAL = ("GlobalAveragePooling2D", "GlobalMaxPooling2D")
+CONVOLUTIONS = {sides_of(kind): kind for kind in forms("Conv")}
+POOLING = (*forms("MaxPooling"), *forms("AveragePooling"))
+GLOBAL = (*forms("GlobalAveragePooling"), *forms("GlobalMaxPooling"))
+PADDING, UPSAMPLING = forms("ZeroPadding"), forms("UpSampling")
 SAME_SHAPE = ("BatchNormalization", "Dropout", "Activation")
-# Layers Keras gives a `data_format` argument (the page sets it for the whole model).
-FORMATTED = (*DILATED, *SIDES, *POOLING, *GLOBAL, "ZeroPadding2D", "UpSampling2D", "Flatten")
+CAUSAL = ("Conv1D",)  # the one layer that takes padding="causal"
+# Layers Keras gives a `data_format` argument (the page sets it for the whole model);
+# UpSampling1D has none: it repeats the axis after the batch.
+FORMATTED = (*DILATED, *CONVOLUTIONS.values(), *POOLING, *GLOBAL, *PADDING, "Flatten")
+FORMATTED += ("UpSampling2D", "UpSampling3D")
 # Layers Keras refuses with a ValueError on an input of another rank than theirs.
 RANKED = (*CONVOLUTIONS.values(), "DepthwiseConv2D", "SeparableConv2D", "SharedKernelConv2D")
-RANKED += (*POOLING, *GLOBAL, "ZeroPadding2D", "UpSampling2D")
+RANKED += (*POOLING, *GLOBAL, *PADDING, *UPSAMPLING)
 
 
 def error_phrases() -> dict[str, list[str]]:
@@ -88,9 +103,12 @@ class Verdict:
 
 
 def keras_layer(layer: Spec, data_format: str = "channels_last") -> keras.layers.Layer:
-    """The Keras layer a page layer describes (its fields are Keras' argument names)."""
+    """The Keras layer a page layer describes (its fields are Keras' argument names; a
+    field of one value per axis is a tuple, or for a 1-D layer the number itself, since
+    ZeroPadding1D reads a pair as its start and end)."""
+    one_axis = layer["type"].endswith("1D")
     arguments = {
-        name: tuple(value) if isinstance(value, list) else value
+        name: (value[0] if one_axis else tuple(value)) if isinstance(value, list) else value
         for name, value in layer.items()
         if name != "type"
     }
@@ -137,11 +155,13 @@ def reader(layer: keras.layers.Layer, axis: int, data_format: str, is_image: boo
     """Which input cells (along one axis) output cell `o` of `layer` reads, and how many
     output cells one input cell spreads to; None for a layer that mixes the whole axis."""
     kind = type(layer).__name__
-    if kind in (*WINDOWED, *SIDES, *POOLING):
+    if kind in (*WINDOWED, *CONVOLUTIONS.values(), *POOLING):
         size = along(layer.pool_size if kind in POOLING else layer.kernel_size, axis)
         step = along(layer.strides, axis)
         gap = along(getattr(layer, "dilation_rate", 1), axis)
-        return (lambda o: {step * o + gap * u for u in range(size)}), 1
+        # "causal" pads the start only: output o's window ends at input cell step * o.
+        start = gap * (size - 1) if layer.padding == "causal" else 0
+        return (lambda o: {step * o - start + gap * u for u in range(size)}), 1
     if kind == "Conv2DTranspose":
         size, step = along(layer.kernel_size, axis), along(layer.strides, axis)
         gap = along(layer.dilation_rate, axis)
@@ -154,11 +174,13 @@ def reader(layer: keras.layers.Layer, axis: int, data_format: str, is_image: boo
                 if o - step * i == gap * u
             }
         ), step
-    if kind == "UpSampling2D":
+    if kind == "UpSampling1D" and data_format == "channels_first":
+        return (lambda o: {o}), 1  # it repeats the channels: the length keeps its cells
+    if kind in UPSAMPLING:
         factor = along(layer.size, axis)
         return (lambda o: {o // factor}), factor
     pointwise = kind == "Dense" and is_image and data_format == "channels_last"
-    if kind in (*SAME_SHAPE, "ZeroPadding2D") or pointwise:
+    if kind in (*SAME_SHAPE, *PADDING) or pointwise:
         return (lambda o: {o}), 1
     return None
 
@@ -215,7 +237,12 @@ def judge(spec: Spec) -> Verdict:
 
 def rank_of(kind: str) -> int:
     """The input rank (batch aside) a layer of `kind` in RANKED needs."""
-    return SIDES.get(kind, 2) + 1
+    return sides_of(kind) + 1
+
+
+def of_sides(kinds: tuple[str, ...], count: int) -> list[str]:
+    """Those of `kinds` that slide along `count` axes."""
+    return [kind for kind in kinds if sides_of(kind) == count]
 
 
 class Stacks:
@@ -241,7 +268,7 @@ class Stacks:
 
     def window(self, shape: tuple[int, ...], padding: str, dilation: list[int]) -> list[int]:
         """A window that, dilated, fits `shape` under `padding`."""
-        if padding == "same":
+        if padding != "valid":
             return self.per_axis(5, len(dilation))
         sides = self.sides(shape)
         if len(sides) != len(dilation):  # a layer of another rank: its size does not matter
@@ -254,60 +281,49 @@ class Stacks:
     def layer(self, shape: tuple[int, ...]) -> Spec:
         """A layer that Keras accepts after an output of `shape` (without the batch axis)."""
         rng = self.rng
-        if len(shape) in (2, 4):  # a sequence or a volume: its convolution, or any-rank layers
-            kinds = [CONVOLUTIONS[len(shape) - 1], *SAME_SHAPE, "Flatten", "Dense"]
-            if shape[-1] is None:  # weights along the last axis need its size
-                kinds = [kind for kind in kinds if kind not in ("BatchNormalization", "Dense")]
-            if self.format == "channels_first":  # Dense would mix a side, not the channels
-                kinds = [kind for kind in kinds if kind != "Dense"]
-            if None not in shape and math.prod(shape) > 100_000:
-                kinds = [kind for kind in kinds if kind not in ("Flatten", "Dense")]
-            kind = rng.choice(kinds)
-            if kind in SAME_SHAPE:
-                return self.same_shape(kind)
-            if kind in ("Flatten", "Dense"):
-                return self.dense() if kind == "Dense" else {"type": kind}
-            return self.convolution(kind, shape, rng.choice(["valid", "same"]))
-        if len(shape) != 3:
+        if len(shape) == 1:
             if None in shape:  # a vector of unknown length: no weights can be made for it
                 return rng.choice(
                     [self.same_shape(rng.choice(["Dropout", "Activation"])), self.reshape(shape)]
                 )
             return rng.choice([self.dense, self.same_shape, lambda: self.reshape(shape)])()
-        kinds = [*WINDOWED, *DILATED, *POOLING, *GLOBAL, *SAME_SHAPE, "Flatten", "Dense"]
-        kinds += ["ZeroPadding2D", "UpSampling2D", "Reshape"]
+        count = len(shape) - 1  # the axes a layer slides along
+        # On an image, the 2-D convolutions (those that dilate twice as often).
+        sliding = [*WINDOWED, *DILATED] if count == 2 else [CONVOLUTIONS[count]]
+        kinds = [*sliding, *of_sides((*POOLING, *GLOBAL, *PADDING, *UPSAMPLING), count)]
+        kinds += [*SAME_SHAPE, "Flatten", "Dense", "Reshape"]
         if self.format == "channels_first":  # the site's layer and Dense mix the wrong axis
             kinds = [kind for kind in kinds if kind not in ("SharedKernelConv2D", "Dense")]
         if max(side or 0 for side in self.sides(shape)) > 40:  # keep the weights small
-            kinds = [kind for kind in kinds if kind not in ("UpSampling2D", "Conv2DTranspose")]
+            kinds = [kind for kind in kinds if kind not in (*UPSAMPLING, "Conv2DTranspose")]
         if None not in shape and math.prod(shape) > 100_000:
             kinds = [kind for kind in kinds if kind not in ("Flatten", "Dense")]
-        if shape[-1] is None:  # BatchNormalization makes weights along the last axis
-            kinds.remove("BatchNormalization")
+        if shape[-1] is None:  # weights along the last axis need its size
+            kinds = [kind for kind in kinds if kind not in ("BatchNormalization", "Dense")]
         kind = rng.choice(kinds)
-        padding = rng.choice(["valid", "same"])
+        padding = rng.choice(["valid", "same", "causal"] if kind in CAUSAL else ["valid", "same"])
         if kind in POOLING:
-            strides = None if rng.random() < 0.5 else self.per_axis(3)
-            pool = self.window(shape, padding, [1, 1])
+            strides = None if rng.random() < 0.5 else self.per_axis(3, count)
+            pool = self.window(shape, padding, [1] * count)
             return {"type": kind, "pool_size": pool, "strides": strides, "padding": padding}
         if kind in GLOBAL:
             return {"type": kind, "keepdims": rng.random() < 0.3}
-        if kind == "ZeroPadding2D":
-            return {"type": kind, "padding": self.per_axis(2, least=0)}
-        if kind == "UpSampling2D":
-            return {"type": kind, "size": self.per_axis(3)}
+        if kind in PADDING:
+            return {"type": kind, "padding": self.per_axis(2, count, least=0)}
+        if kind in UPSAMPLING:
+            return {"type": kind, "size": self.per_axis(3, count)}
         if kind in SAME_SHAPE:
             return self.same_shape(kind)
         if kind == "Reshape":
             return self.reshape(shape)
-        if kind not in (*WINDOWED, *DILATED):
+        if kind not in sliding:
             return self.dense() if kind == "Dense" else {"type": kind}
         return self.convolution(kind, shape, padding)
 
     def convolution(self, kind: str, shape: tuple[int, ...], padding: str) -> Spec:
         rng = self.rng
-        count = SIDES.get(kind, 2)
-        dilated = kind in (*DILATED, *SIDES) and rng.random() < 0.3
+        count = sides_of(kind)
+        dilated = kind in (*DILATED, *CONVOLUTIONS.values()) and rng.random() < 0.3
         dilation = self.per_axis(3, count) if dilated else [1] * count
         # Convolutions take strides above 1 or a dilation above 1, not both.
         plain = kind in (*CONVOLUTIONS.values(), "Conv2DTranspose")
@@ -318,7 +334,7 @@ class Stacks:
             "strides": strides,
             "padding": padding,
         }
-        if kind in (*DILATED, *SIDES):
+        if kind in (*DILATED, *CONVOLUTIONS.values()):
             layer["dilation_rate"] = dilation
         if kind != "SharedKernelConv2D":  # the site's layer always has its biases
             layer["use_bias"] = rng.random() < 0.8
@@ -371,10 +387,10 @@ class Stacks:
         kind = rng.choice([kind for kind in RANKED if rank_of(kind) != len(shape)])
         if kind in GLOBAL:
             return {"type": kind, "keepdims": False}
-        if kind == "ZeroPadding2D":
-            return {"type": kind, "padding": self.per_axis(2, least=0)}
-        if kind == "UpSampling2D":
-            return {"type": kind, "size": self.per_axis(3)}
+        if kind in PADDING:
+            return {"type": kind, "padding": self.per_axis(2, sides_of(kind), least=0)}
+        if kind in UPSAMPLING:
+            return {"type": kind, "size": self.per_axis(3, sides_of(kind))}
         layer = self.fill({"type": kind, "padding": "same"}, shape)
         return {**layer, "groups": 1} if "groups" in layer else layer
 
@@ -384,11 +400,11 @@ class Stacks:
         rng = self.rng
         count = len(shape) - 1
         conv = CONVOLUTIONS[count]
-        kinds = [conv]
+        kinds = [conv, *of_sides(POOLING, count)]
         if count == 2:
             kinds = [
                 kind
-                for kind in WINDOWED + POOLING
+                for kind in (*WINDOWED, *of_sides(POOLING, 2))
                 if self.format == "channels_last" or kind != "SharedKernelConv2D"
             ]
         image = {"type": rng.choice(kinds), "padding": "valid"}
@@ -400,9 +416,16 @@ class Stacks:
                 return [self.other_rank(shape)]
             # A layer of the input's rank after Flatten or global pooling.
             gone = [{"type": "Flatten"}]
-            if count == 2:
-                gone += [{"type": kind, "keepdims": False} for kind in GLOBAL]
+            gone += [{"type": kind, "keepdims": False} for kind in of_sides(GLOBAL, count)]
             return [rng.choice(gone), self.fill(image, shape)]
+        if fault == "causal":
+            # A convolution or pooling layer other than Conv1D; sometimes of another rank,
+            # whose constructor refuses "causal" before Keras checks the rank.
+            refusing = [kind for kind in (*kinds, *DILATED, *POOLING) if kind not in CAUSAL]
+            if rng.random() < 0.7:
+                refusing = [kind for kind in refusing if sides_of(kind) == count]
+            kind = rng.choice([kind for kind in refusing if kind != "SharedKernelConv2D"])
+            return [self.fill({"type": kind, "padding": "causal"}, shape)]
         if fault == "size":
             side = rng.choice(sized)
             too_big = self.window(shape, "valid", [1] * count)
@@ -430,9 +453,11 @@ class Stacks:
     def fill(self, layer: Spec, shape: tuple[int, ...], window: list[int] | None = None) -> Spec:
         """`layer` with every other field of its type chosen at random."""
         padding = layer.get("padding", "valid")
+        count = sides_of(layer["type"])
         if layer["type"] in POOLING:
-            candidate = {"type": layer["type"], "pool_size": self.window(shape, padding, [1, 1])}
-            candidate["strides"] = None if self.rng.random() < 0.5 else self.per_axis(3)
+            pool = self.window(shape, padding, [1] * count)
+            candidate = {"type": layer["type"], "pool_size": pool}
+            candidate["strides"] = None if self.rng.random() < 0.5 else self.per_axis(3, count)
         else:
             candidate = self.convolution(layer["type"], shape, padding)
             if "dilation_rate" in candidate:
@@ -448,7 +473,7 @@ class Stacks:
         most on an image, some on a sequence or a volume."""
         rng = self.rng
         self.format = "channels_first" if rng.random() < 0.2 else "channels_last"
-        count = rng.choices([1, 2, 3], weights=[2, 6, 2])[0]
+        count = rng.choices([1, 2, 3], weights=[3, 5, 3])[0]
         largest = {1: 60, 2: 40, 3: 12}[count]
         sides = [None if rng.random() < 0.1 else rng.randint(1, largest) for _ in range(count)]
         channels = rng.randint(1, 12)
@@ -471,7 +496,8 @@ class Stacks:
         images = [index for index, shape in enumerate(shapes) if len(shape) == rank]
         cut = self.rng.choice(images)
         spec["layers"] = spec["layers"][:cut]
-        fault = self.rng.choice(["ndim", "size", "groups", "filters", "dilation", "reshape"])
+        faults = ["ndim", "size", "groups", "filters", "dilation", "reshape", "causal"]
+        fault = self.rng.choice(faults)
         spec["layers"] += self.broken(shapes[cut], fault)
         if self.rng.random() < 0.5:
             spec["layers"].append(self.dense())

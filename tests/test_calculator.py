@@ -50,6 +50,8 @@ EXAMPLE_CHANNELS = {
     "SharedKernelConv2D": 16,
     "1 channel, a Conv2D with 4 filters, then a SharedKernelConv2D with 4": 16,
 }
+# The example the prose says keeps to the past and sees more at each layer.
+CAUSAL_EXAMPLE = "causal Conv1D layers dilated by 1, 2 and 4"
 READ_ALL = """specs => specs.map(spec => {
     calculator.load(spec);
     const shown = calculator.read();
@@ -70,6 +72,37 @@ CONTRAST = """element => {
         .reduce((total, c, index) => total + c * [0.2126, 0.7152, 0.0722][index], 0);
     const [light, dark] = [luminance(seen), luminance(ground.slice(0, 3))].sort((a, b) => b - a);
     return (light + 0.05) / (dark + 0.05);
+}"""
+
+
+SPILLING = """controls => controls.filter(control => {
+    const box = control.closest("fieldset, .calc-layer, .calc-add");
+    const [inner, outer] = [control, box].map(e => e.getBoundingClientRect());
+    return inner.left < outer.left || inner.right > outer.right;
+}).map(control => control.outerHTML.slice(0, 80))"""
+# Where the summary of the model on the page lies: the widths of its box and table, and
+# the Param # cells and totals that lie outside the box or the screen.
+SUMMARY_PLACE = """() => {
+    const box = document.querySelector(".calc-summary");
+    const table = box.querySelector(".calc-table");
+    const within = (element, left, right) => {
+        const r = element.getBoundingClientRect();
+        return r.left >= left - 0.5 && r.right <= right + 0.5;
+    };
+    const { left, right } = box.getBoundingClientRect();
+    const params = [...table.querySelectorAll("tr > :nth-child(3)")];
+    return {
+        rows: table.rows.length,
+        params: params.map(cell => cell.textContent),
+        box: box.clientWidth,
+        table: table.getBoundingClientRect().width,
+        scroll: box.scrollWidth,
+        page: document.documentElement.scrollWidth,
+        hiddenParams: params.filter(cell => !within(cell, left, right))
+            .map(cell => cell.textContent),
+        hiddenTotals: [...document.querySelectorAll(".calc-total")]
+            .filter(total => !within(total, 0, innerWidth)).map(total => total.textContent),
+    };
 }"""
 
 
@@ -176,6 +209,13 @@ def test_random_stacks_agree_with_keras(page: sync_api.Page, base_url: str):
     built = sum(verdict.failed_at is None for verdict in verdicts)
     assert (built, len(specs) - built) == (VALID, INVALID), f"seed {SEED}"
     visit(page, base_url + "calculator/")
+    # Every layer type the page offers is in the run, and Conv1D's padding="causal".
+    used = {layer["type"] for spec in specs for layer in spec["layers"]}
+    missing = set(page.evaluate("Object.keys(calculatorLayers.TYPES)")) - used
+    assert not missing, f"CALCULATOR_SEED={SEED}: no stack has {missing}"
+    causal = [layer for spec in specs[:VALID] for layer in spec["layers"]]
+    causal = [layer for layer in causal if layer.get("padding") == "causal"]
+    assert causal, f"CALCULATOR_SEED={SEED}: no valid stack has a causal Conv1D"
     shown = page.evaluate(READ_ALL, specs)
     problems = [
         f"{spec}\n  " + "\n  ".join(found)
@@ -244,7 +284,7 @@ def test_the_examples_are_what_keras_builds(page: sync_api.Page, base_url: str):
         "a[data-model]", "links => links.map(link => [link.textContent, link.href])"
     )
     names = [" ".join(text.split()) for text, _ in links]
-    assert set(EXAMPLE_CHANNELS) < set(names)
+    assert {*EXAMPLE_CHANNELS, CAUSAL_EXAMPLE} < set(names)
     for text, href in links:
         visit(page, href)
         spec = page.evaluate("calculator.parse(location.search).spec")
@@ -255,6 +295,10 @@ def test_the_examples_are_what_keras_builds(page: sync_api.Page, base_url: str):
         channels = EXAMPLE_CHANNELS.get(" ".join(text.split()))
         if channels is not None:
             assert verdict.rows[-1].shape.endswith(f", {channels})"), text
+        if " ".join(text.split()) == CAUSAL_EXAMPLE:
+            assert {layer["padding"] for layer in spec["layers"]} == {"causal"}
+            fields = [row.rf for row in verdict.rows]
+            assert fields == sorted(set(fields)), fields  # wider at each layer
 
 
 def tab_to(page: sync_api.Page, selector: str, limit: int = 400) -> None:
@@ -353,11 +397,35 @@ def test_layout_on_a_phone_and_in_dark_mode(
             .filter(r => r.left < 0 || r.right > {width}).length""",
     )
     assert outside == 0
-    for selector in (".calc-error", ".calc-note", ".calc-formulas li", "#calculator input"):
+    # Nor out of the input's box or the layer's card that holds it.
+    spilling = page.eval_on_selector_all(CONTROLS, SPILLING)
+    assert not spilling, f"controls wider than their box: {spilling}"
+    selectors = (".calc-error", ".calc-note", ".calc-formulas li", "#calculator input", ".calc-sub")
+    for selector in selectors:
         contrast = page.locator(selector).first.evaluate(CONTRAST)
         assert contrast >= 4.5, f"{selector}: contrast {contrast:.2f} in {scheme}"
     themed.close()
     assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("viewport", [MOBILE, DESKTOP], ids=["mobile", "desktop"])
+def test_the_thread_models_summary_fits_the_screen(
+    browser: sync_api.Browser, base_url: str, offline: Offline, viewport: dict[str, int]
+):
+    themed = browser.new_context(viewport=viewport)
+    themed.route("**/*", offline.route)
+    page = themed.new_page()
+    visit(page, base_url + "calculator/")  # no model in the address: the thread's
+    place = page.evaluate(SUMMARY_PLACE)
+    shown = page.evaluate("calculator.read()")
+    themed.close()
+    width = viewport["width"]
+    print(f"{width} px: the summary table is {place['table']:.0f} px in a {place['box']} px box")
+    # The header's Param #, the input's and each layer's, all in the box and on the screen.
+    assert place["params"][0].startswith("Param #") and place["rows"] == len(shown["rows"]) + 2
+    assert place["table"] <= place["box"] and place["scroll"] <= place["box"], place
+    assert place["page"] <= viewport["width"], place
+    assert not place["hiddenParams"] and not place["hiddenTotals"], place
 
 
 def test_a_bad_address_is_reported_at_the_top(page: sync_api.Page, base_url: str):

@@ -17,9 +17,17 @@ window.calculatorErrors = {
     "keras": ["expected ndim=", "expected min_ndim=", "Kernel shape must have the same length as input"],
     "text": "Keras raises ValueError (\"{quote}\"): {type} needs a {rank}-D input ({axes}), but its input {shape} is {found}-D. {hint}",
     "hints": {
-      "fewer": "Move the layer before Flatten or global pooling, or remove those.",
-      "more": "Use the layer made for the input's axes (Conv1D for a sequence, Conv3D for a volume), or Reshape the input first."
+      "lost": "Move the layer before Flatten or global pooling, or remove those.",
+      "other": "Use a layer made for the input's axes (a 1D layer for a sequence, 2D for an image, 3D for a volume), or Reshape the input first."
     }
+  },
+  "padding-created": {
+    "keras": ["The `padding` argument must be a list/tuple or one of"],
+    "text": "Keras raises ValueError when the layer is created (\"{quote}\"): {type} takes padding 'valid' or 'same'. Only Conv1D takes 'causal', which pads a sequence at its start so that no output reads a later step."
+  },
+  "padding-called": {
+    "keras": ["must be either 'valid' or 'same'"],
+    "text": "Keras raises ValueError when the layer is called (\"{quote}\"): {type} takes padding 'valid' or 'same'. Only Conv1D takes 'causal'."
   },
   "groups-channels": {
     "keras": ["input channels must be evenly divisible"],

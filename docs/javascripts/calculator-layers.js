@@ -28,7 +28,7 @@ window.calculatorLayers = (() => {
     size: { arg: "size", token: "up", kind: "sides", least: 1, plain: 2 },
     rate: { arg: "rate", token: "r", kind: "fraction", plain: 0.5 },
     target_shape: { arg: "target_shape", token: "t", kind: "shape", least: 1, plain: [-1] },
-    padding: { arg: "padding", kind: "choice", choices: ["valid", "same"], plain: "valid" },
+    padding: { arg: "padding", kind: "choice", choices: ["valid", "same", "causal"], plain: "valid" },
     activation: {
       arg: "activation",
       kind: "choice",
@@ -43,23 +43,43 @@ window.calculatorLayers = (() => {
   const POOL = ["pool_size", "strides", "padding"];
 
   /* Each layer type. `rank`: the input rank it needs, batch aside (3: an image), and how
-   * Keras checks it: "exact" (ndim) or "least" (min_ndim, then the kernel's length); `sides`: the axes it slides along (2 unless said);
-   * `created`: errors Keras raises in the constructor, before it sees an input. */
+   * Keras checks it: "exact" (ndim) or "least" (min_ndim, then the kernel's length);
+   * `sides`: the axes it slides along (2 unless said); `created`: errors Keras raises in
+   * the constructor, before it sees an input, in Keras' order; `called`: errors it raises
+   * when called, once the input's rank is right; `choices`: a choice field's values where
+   * the type takes fewer than the field lists; `format`: the data_format of a layer Keras
+   * gives none. */
+
+  /** The 1-D, 2-D and 3-D forms of a Keras layer (NAME1D...), 2-D first: each keyed in the
+   * address by `key(sides)`, with `base`, and with `forms[sides]` over it. */
+  const family = (name, key, base, forms = {}) =>
+    Object.fromEntries(
+      [2, 1, 3].map((sides) => [
+        `${name}${sides}D`,
+        { key: key(sides), ...base, rank: sides + 1, sides, ...forms[sides] },
+      ]),
+    );
+  /** The address keys of a family whose 2-D form keeps the bare stem (maxpool, maxpool1d). */
+  const stem = (word) => (sides) => (sides === 2 ? word : `${word}${sides}d`);
+
   const CONV = {
     fields: ["filters", ...WINDOW, "groups", "use_bias"],
     check: "least",
-    created: ["groups-filters", "dilation-strides"],
+    created: ["padding-created", "groups-filters", "dilation-strides"],
     step: conv,
   };
+  const POOLING = { fields: POOL, check: "exact", called: ["padding-called"], step: pooling };
+  const GLOBAL = { fields: ["keepdims"], check: "exact", step: globalPool };
   const TYPES = {
-    Conv2D: { key: "conv2d", ...CONV, rank: 3 },
-    Conv1D: { key: "conv1d", ...CONV, rank: 2, sides: 1 },
-    Conv3D: { key: "conv3d", ...CONV, rank: 4, sides: 3 },
+    ...family("Conv", (sides) => `conv${sides}d`, CONV, {
+      1: { created: ["groups-filters", "dilation-strides"] }, // Conv1D alone takes "causal"
+    }),
     DepthwiseConv2D: {
       key: "depthwise",
       fields: [...WINDOW, "depth_multiplier", "use_bias"],
       rank: 3,
       check: "least",
+      created: ["padding-created"],
       step: depthwise,
     },
     SeparableConv2D: {
@@ -67,6 +87,7 @@ window.calculatorLayers = (() => {
       fields: ["filters", ...WINDOW, "depth_multiplier", "use_bias"],
       rank: 3,
       check: "least",
+      created: ["padding-created"],
       step: separable,
     },
     Conv2DTranspose: {
@@ -74,7 +95,7 @@ window.calculatorLayers = (() => {
       fields: ["filters", ...WINDOW, "use_bias"],
       rank: 3,
       check: "least",
-      created: ["dilation-strides"],
+      created: ["padding-created", "dilation-strides"],
       step: transpose,
     },
     SharedKernelConv2D: {
@@ -82,25 +103,34 @@ window.calculatorLayers = (() => {
       fields: ["filters", "kernel_size", "strides", "padding"],
       rank: 3,
       check: "exact",
-      lastOnly: true,
+      choices: { padding: ["valid", "same"] },
       step: shared,
     },
-    MaxPooling2D: { key: "maxpool", fields: POOL, rank: 3, check: "exact", step: pooling },
-    AveragePooling2D: { key: "avgpool", fields: POOL, rank: 3, check: "exact", step: pooling },
-    ZeroPadding2D: { key: "zeropad", fields: ["zero_padding"], rank: 3, check: "exact", step: zeroPadding },
-    UpSampling2D: { key: "upsample", fields: ["size"], rank: 3, check: "exact", step: upSampling },
+    ...family("MaxPooling", stem("maxpool"), POOLING),
+    ...family("AveragePooling", stem("avgpool"), POOLING),
+    ...family("ZeroPadding", stem("zeropad"), {
+      fields: ["zero_padding"],
+      check: "exact",
+      step: zeroPadding,
+    }),
+    ...family("UpSampling", stem("upsample"), { fields: ["size"], check: "exact", step: upSampling }, {
+      1: { format: "channels_last" }, // UpSampling1D repeats the axis after the batch
+    }),
     BatchNormalization: { key: "batchnorm", fields: [], step: batchNorm },
     Dropout: { key: "dropout", fields: ["rate"], step: unchanged("Dropout") },
     Activation: { key: "activation", fields: ["activation"], step: unchanged("Activation") },
     Flatten: { key: "flatten", fields: [], step: flatten },
     Reshape: { key: "reshape", fields: ["target_shape"], step: reshape },
-    GlobalAveragePooling2D: { key: "gap", fields: ["keepdims"], rank: 3, check: "exact", step: globalPool },
-    GlobalMaxPooling2D: { key: "gmp", fields: ["keepdims"], rank: 3, check: "exact", step: globalPool },
+    ...family("GlobalAveragePooling", stem("gap"), GLOBAL),
+    ...family("GlobalMaxPooling", stem("gmp"), GLOBAL),
     Dense: { key: "dense", fields: ["units", "use_bias"], step: dense },
   };
 
   /** How many axes a layer of `type` slides along: the length of its "sides" fields. */
   const sidesOf = (type) => TYPES[type].sides ?? 2;
+
+  /** The values a layer of `type` offers for the choice field `name`. */
+  const choicesOf = (type, name) => TYPES[type].choices?.[name] ?? FIELDS[name].choices;
 
   /** A new layer of `type` with Keras' defaults (and a filter count to start from). */
   function fresh(type) {
@@ -169,12 +199,13 @@ window.calculatorLayers = (() => {
 
   const effective = (k, d) => d * (k - 1) + 1;
 
-  /** Output length along one axis of a window of `size` (already dilated), step `step`. */
+  /** Output length along one axis of a window of `size` (already dilated), step `step`:
+   * "same" and "causal" pad the input so that every step-th cell has an output. */
   function slide(length, size, step, padding) {
     if (length === null) return { value: null, text: "None (any size)" };
-    if (padding === "same") {
+    if (padding !== "valid") {
       const value = Math.ceil(length / step);
-      return { value, text: step === 1 ? `${length} (same)` : `⌈${length} / ${step}⌉ = ${value}` };
+      return { value, text: step === 1 ? `${length} (${padding})` : `⌈${length} / ${step}⌉ = ${value}` };
     }
     const value = Math.floor((length - size) / step) + 1;
     const text =
@@ -205,6 +236,9 @@ window.calculatorLayers = (() => {
       lines.push(`dilated window: ${size.map((k, i) => `${dilation[i]}·(${k} − 1) + 1`).join(", ")} = ${pairText(span)}`);
     }
     lines.push(...sideLines(slid.map((side) => side.text)));
+    if (layer.padding === "causal") {
+      lines.push(`causal: ${span[0] - 1} zeros before the start, none after: no output reads a later step`);
+    }
     const reach = size.map((k, i) => ({ kind: "window", k, d: dilation[i], s: strides[i] }));
     return { sides: slid.map((side) => side.value), lines, reach };
   }
@@ -341,20 +375,36 @@ window.calculatorLayers = (() => {
       params: 0n,
       macs: 0n,
       lines: [...sideLines(texts), free],
-      reach: [null, null],
+      reach: sidesAt.map(() => null),
     };
   }
 
   function upSampling(shape, layer, format) {
-    const { channel, image: sidesAt } = axes(format, shape);
+    const own = TYPES[layer.type].format ?? format;
+    const { channel, image: sidesAt } = axes(own, shape);
     const grown = sidesAt.map((axis, i) => (shape[axis] === null ? null : shape[axis] * layer.size[i]));
     const texts = sidesAt.map((axis, i) => `${dim(shape[axis])}·${layer.size[i]} = ${dim(grown[i])}`);
-    return {
-      shape: image(shape, format, grown, shape[channel]),
+    const step = {
+      shape: image(shape, own, grown, shape[channel]),
       params: 0n,
       macs: 0n,
       lines: [...sideLines(texts), "each value repeated, " + free],
       reach: layer.size.map((f) => ({ kind: "up", f })),
+    };
+    if (own === format) return step;
+    // Channels first, the axis it repeats is the channels: the model's own axes keep their cells.
+    const channels = shape[axes(format, shape).channel];
+    return {
+      ...step,
+      lines: [
+        `channels: ${channels}·${layer.size[0]} = ${channels * layer.size[0]}`,
+        "each channel repeated, " + free,
+      ],
+      reach: pointwise(shape),
+      note:
+        `${layer.type} takes no data_format: it repeats the axis after the batch, which is the ` +
+        `channels here (data_format="channels_first"). Its output has ${channels * layer.size[0]} ` +
+        `channels and the length unchanged.`,
     };
   }
 
@@ -527,19 +577,23 @@ window.calculatorLayers = (() => {
     return null;
   }
 
-  /** Errors Keras raises when the layer is created, before it sees an input. */
-  function creationError(layer) {
-    for (const kind of TYPES[layer.type].created ?? []) {
-      if (kind === "groups-filters" && layer.filters % layer.groups !== 0) {
-        return problem(kind, { filters: layer.filters, groups: layer.groups });
-      }
-      if (
-        kind === "dilation-strides" &&
-        layer.strides.some((s) => s > 1) &&
-        layer.dilation_rate.some((d) => d > 1)
-      ) {
-        return problem(kind, { type: layer.type });
-      }
+  /* The error rules of the layer types' `created` and `called` lists: for a layer, the
+   * values its error's text needs if Keras refuses it, else false. */
+  const causal = (layer) => layer.padding === "causal" && { type: layer.type };
+  const RULES = {
+    "padding-created": causal,
+    "padding-called": causal,
+    "groups-filters": (layer) =>
+      layer.filters % layer.groups !== 0 && { filters: layer.filters, groups: layer.groups },
+    "dilation-strides": (layer) =>
+      layer.strides.some((s) => s > 1) && layer.dilation_rate.some((d) => d > 1) && { type: layer.type },
+  };
+
+  /** The first of the error rules `kinds` that refuses `layer`, if any. */
+  function refusal(layer, kinds = []) {
+    for (const kind of kinds) {
+      const values = RULES[kind](layer);
+      if (values) return problem(kind, values);
     }
     return null;
   }
@@ -552,7 +606,9 @@ window.calculatorLayers = (() => {
     return found < rank ? `expected min_ndim=${need}, found ndim=${got}` : ERRORS.ndim.keras[2];
   }
 
-  function shapeError(shape, layer) {
+  /** Keras' error for an input of another rank than the layer's; `start`: the model's
+   * input rank, which tells whether Flatten or global pooling took the axes away. */
+  function shapeError(shape, layer, start) {
     const { rank } = TYPES[layer.type];
     if (!rank || shape.length === rank) return null;
     const names = AXIS_NAMES[rank];
@@ -563,7 +619,7 @@ window.calculatorLayers = (() => {
       rank: rank + 1,
       axes: ["batch", ...names].join(", "),
       found: shape.length + 1,
-      hint: ERRORS.ndim.hints[shape.length < rank ? "fewer" : "more"],
+      hint: ERRORS.ndim.hints[shape.length < rank && start === rank ? "lost" : "other"],
     });
   }
 
@@ -588,11 +644,13 @@ window.calculatorLayers = (() => {
       counts[base] = (counts[base] ?? -1) + 1;
       const name = counts[base] ? `${base}_${counts[base]}` : base;
       if (failed) return { name, type: layer.type, skipped: true };
+      const type = TYPES[layer.type];
       const step =
         badEntry(layer) ??
-        creationError(layer) ??
-        shapeError(shape, layer) ??
-        TYPES[layer.type].step(shape, layer, format);
+        refusal(layer, type.created) ??
+        shapeError(shape, layer, spec.input.length) ??
+        refusal(layer, type.called) ??
+        type.step(shape, layer, format);
       if (step.error) {
         failed = true;
         return { name, type: layer.type, ...step };
@@ -623,6 +681,7 @@ window.calculatorLayers = (() => {
   }
 
   return {
-    FIELDS, TYPES, AXIS_NAMES, sidesOf, fresh, plain, evaluate, inputReady, memory, number, shapeText,
+    FIELDS, TYPES, AXIS_NAMES, sidesOf, choicesOf, fresh, plain, evaluate, inputReady, memory, number,
+    shapeText,
   };
 })();

@@ -9,7 +9,8 @@
   "use strict";
 
   const {
-    FIELDS, TYPES, AXIS_NAMES, sidesOf, fresh, plain, evaluate, inputReady, memory, number, shapeText,
+    FIELDS, TYPES, AXIS_NAMES, sidesOf, choicesOf, fresh, plain, evaluate, inputReady, memory, number,
+    shapeText,
   } = window.calculatorLayers;
   const ERRORS = window.calculatorErrors;
 
@@ -73,7 +74,7 @@
     if (!name || !TYPES[layer.type].fields.includes(name)) return false;
     const field = FIELDS[name];
     if (field.kind === "flag") layer[field.arg] = token === field.on;
-    else if (field.kind === "choice") layer[field.arg] = token;
+    else if (field.kind === "choice" && choicesOf(layer.type, name).includes(token)) layer[field.arg] = token;
     else if (field.kind === "fraction" && /^\d*\.?\d+$/.test(value)) layer[field.arg] = Number(value);
     else if (field.kind === "int" && /^\d+$/.test(value)) layer[field.arg] = Number(value);
     else if (field.kind === "shape" && /^-?\d+(x-?\d+)*$/.test(value))
@@ -185,7 +186,7 @@
       const select = element(
         "select",
         { onchange: () => changed(select.value) },
-        ...field.choices.map((choice) =>
+        ...choicesOf(layer.type, name).map((choice) =>
           element("option", { value: choice, selected: choice === layer[field.arg] }, choice),
         ),
       );
@@ -249,7 +250,7 @@
       element(
         "div",
         { class: "calc-layer-head" },
-        element("h4", { class: "calc-layer-title" }, `${index + 1}. ${layer.type}`),
+        element("h3", { class: "calc-layer-title" }, `${index + 1}. ${layer.type}`),
         element(
           "span",
           { class: "calc-tools" },
@@ -320,11 +321,27 @@
     );
   }
 
+  /* The layer types in the list to add from, grouped by the input they take. */
+  const GROUPS = [
+    ["For images", 3],
+    ["For sequences", 2],
+    ["For volumes", 4],
+    ["For any input", undefined],
+  ];
+
   function adder() {
     const select = element(
       "select",
       { "aria-label": "Layer type to add" },
-      ...Object.keys(TYPES).map((type) => element("option", { value: type }, type)),
+      ...GROUPS.map(([label, rank]) =>
+        element(
+          "optgroup",
+          { label },
+          ...Object.keys(TYPES)
+            .filter((type) => TYPES[type].rank === rank)
+            .map((type) => element("option", { value: type }, type)),
+        ),
+      ),
     );
     const add = () => {
       spec.layers.push(fresh(select.value));
@@ -355,7 +372,7 @@
         ...addressError.map((text) => element("p", {}, text)),
       ),
       inputCard(),
-      element("h3", { id: "calc-summary-title" }, "Summary"),
+      element("h2", { id: "calc-summary-title" }, "Summary"),
       element("p", { class: "calc-totals" }),
       element("div", {
         class: "calc-summary",
@@ -364,7 +381,7 @@
         "aria-labelledby": "calc-summary-title",
       }),
       element("p", { class: "calc-link" }),
-      element("h3", {}, "Layers"),
+      element("h2", {}, "Layers"),
       element("ol", { class: "calc-layers" }, ...spec.layers.map(layerCard)),
       adder(),
     );
@@ -394,58 +411,78 @@
       ),
     ];
     if (result.rf) {
+      const cells = result.rf.every((d) => d === 1) ? "cell" : "cells";
       lines.push(
-        element(
-          "p",
-          { class: "calc-rf" },
-          `receptive field: ${result.rf.join("×")} input cells`,
-        ),
+        element("p", { class: "calc-rf" }, `receptive field: ${result.rf.join("×")} input ${cells}`),
       );
     }
     if (result.note) lines.push(element("p", { class: "calc-note" }, result.note));
     return lines;
   }
 
-  const COLUMNS = ["Layer (type)", "Output shape", "Param #", "Memory", "Multiply-adds", "Receptive field"];
+  /* The summary's columns after the layer's: a heading and, in smaller type under it, the
+   * value each cell gives on a second line, so that the table fits a phone's width. */
+  const COLUMNS = [["Output shape", "receptive field"], ["Param #", "memory"], ["Multiply-adds"]];
+  const NONE = ["–"];
+
+  /** `text` with a place to break the line after each underscore (long layer names). */
+  const breakable = (text) =>
+    text.split(/(?<=_)/).flatMap((part, index) => (index ? [element("wbr"), part] : [part]));
+
+  /** A cell: its value, and under it its second value if the column has one. */
+  function cell(tag, [main, sub], attributes = {}) {
+    const lines = [element("span", { class: "calc-main" }, main)];
+    if (sub !== undefined) lines.push(element("span", { class: "calc-sub" }, sub));
+    return element(tag, attributes, ...lines);
+  }
 
   function summaryTable(results, valid) {
     const cells = (result) => {
-      if (result.skipped) return ["–", "–", "–", "–", "–"];
-      if (result.error) return ["error", "–", "–", "–", "–"];
+      if (result.skipped) return [NONE, NONE, NONE];
+      if (result.error) return [["error"], NONE, NONE];
       return [
-        shapeText(result.shape),
-        number(result.params),
-        memory(result.params),
-        result.macs === null ? "–" : number(result.macs),
-        result.rf ? result.rf.join("×") : "–",
+        [shapeText(result.shape), result.rf ? result.rf.join("×") : "–"],
+        [number(result.params), memory(result.params)],
+        [result.macs === null ? "–" : number(result.macs)],
       ];
     };
     const entered = inputReady(spec);
+    const ones = spec.input.slice(1).map(() => 1).join("×");
+    const row = (attributes, name, type, values) =>
+      element(
+        "tr",
+        attributes,
+        element(
+          "th",
+          { scope: "row" },
+          element("span", { class: "calc-main" }, ...breakable(name)),
+          type ? element("span", { class: "calc-type" }, ` (${type})`) : "",
+        ),
+        ...values.map((value) => cell("td", value)),
+      );
     return element(
       "table",
       { class: valid ? "calc-table" : "calc-table calc-invalid" },
       element(
         "thead",
         {},
-        element("tr", {}, ...COLUMNS.map((text) => element("th", { scope: "col" }, text))),
+        element(
+          "tr",
+          {},
+          element("th", { scope: "col" }, "Layer", element("span", { class: "calc-type" }, " (type)")),
+          ...COLUMNS.map((heading) => cell("th", heading, { scope: "col" })),
+        ),
       ),
       element(
         "tbody",
         {},
-        element(
-          "tr",
-          {},
-          element("th", { scope: "row" }, "input"),
-          ...[entered ? shapeText(spec.input) : "error", "0", memory(0), "0", spec.input.slice(1).map(() => 1).join("×")].map((text) =>
-            element("td", {}, text),
-          ),
-        ),
+        row({}, "input", "", [[entered ? shapeText(spec.input) : "error", ones], ["0", memory(0)], ["0"]]),
         ...results.map((result) =>
-          element(
-            "tr",
+          row(
             { "data-verdict": result.error ? "error" : result.skipped ? "skipped" : "ok" },
-            element("th", { scope: "row" }, `${result.name} (${result.type})`),
-            ...cells(result).map((text) => element("td", {}, text)),
+            result.name,
+            result.type,
+            cells(result),
           ),
         ),
       ),
@@ -499,8 +536,11 @@
   /** The summary as the page shows it: one object per layer, and the totals. */
   function read() {
     const rows = [...root.querySelectorAll(".calc-table tbody tr")].slice(1).map((row) => {
-      const [layer, shape, params, size, macs, rf] = [...row.cells].map((cell) => cell.textContent);
-      return { layer, shape, params, memory: size, macs, rf, verdict: row.dataset.verdict };
+      // Each cell's lines: its value, and the second value under it where there is one.
+      const [layer, [shape, rf = "–"], [params, size = "–"], [macs]] = [...row.cells].map((td) =>
+        [...td.children].map((line) => line.textContent),
+      );
+      return { layer: layer.join(""), shape, params, memory: size, macs, rf, verdict: row.dataset.verdict };
     });
     const errors = [...root.querySelectorAll(".calc-layer")].map((card) => {
       const error = card.querySelector(".calc-error");
