@@ -4,15 +4,15 @@ import numpy as np
 from forum_model import model
 from tensorflow import keras
 
-field, jump = 1, 1  # receptive field and distance between neighbours, in input pixels
+size, jump = 1, 1  # receptive field and distance between neighbours, in input pixels
 print(f"{'layer':<16}{'k':>3}{'s':>3}{'field':>7}{'jump':>6}")
 for layer in model.layers[:6]:  # the three Conv2D + MaxPooling2D blocks
     if isinstance(layer, keras.layers.Conv2D):
         k, s = layer.kernel_size[0], layer.strides[0]
     else:
         k, s = layer.pool_size[0], layer.strides[0]
-    field, jump = field + (k - 1) * jump, jump * s
-    print(f"{layer.name:<16}{k:>3}{s:>3}{field:>7}{jump:>6}")
+    size, jump = size + (k - 1) * jump, jump * s
+    print(f"{layer.name:<16}{k:>3}{s:>3}{size:>7}{jump:>6}")
 positions = model.layers[5].output.shape[1]  # per side, what Flatten receives
 
 # The run: all weights 1, biases 0, so an input pixel reaches an output iff it is in
