@@ -1,14 +1,22 @@
-"""Every number in a page's prose appears in an output the page shows, or is one of a few
-listed below, each with the reason it needs no output (a definition, or a test's assertion).
+"""Numbers in a page's prose: placed from runs where a run computes them, typed otherwise.
 
-Quotes of the thread (blockquotes) and the "check yourself" answers (whose numbers
-`test_check_yourself_answers` asserts) are not prose claims of the page.
+A value a snippet computes is placed in the prose by its run (`{glue}`, checked against
+the stored run by `test_glue`). What is still typed appears in an output the page shows,
+or is one of a few listed below, each with the reason it needs no run (a definition, a
+name, a release). And a number a placement computes is not typed elsewhere on its page,
+where it would no longer follow the run.
+
+Quotes of the thread (blockquotes) and the "check yourself" boxes (whose answers
+`test_every_check_yourself_answer_is_printed_by_the_run_in_its_box` checks) are not prose
+claims of the page.
 """
 
 from __future__ import annotations
 
 import importlib.util
+import io
 import re
+import tokenize
 from pathlib import Path
 
 import pytest
@@ -16,6 +24,9 @@ from bs4 import BeautifulSoup
 from tensorflow import keras
 
 from site_pages import ROOT, html_path, references
+from snipexec._internal.glue import PLACEMENT
+from snipexec._internal.keys import Snapshot
+from test_glue import placed_values
 
 _spec = importlib.util.spec_from_file_location(
     "shared_conv", ROOT / "snippets/per_channel_outputs/shared_conv.py"
@@ -27,30 +38,12 @@ _spec.loader.exec_module(shared_conv)
 NUMBER = re.compile(r"(?<![\w.])(?:\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)")  # not in float32
 PAGES = sorted({page for page, _ in references()})
 SMALL = {"0", "1", "2", "3", "4"}  # axis positions, "one", "two", ...: counting words
-ALLOWED = {
-    "docs/words-and-axes.md": {
-        "150": "the input size built in the snippet's code",
-        "32": "the thread's example, quoted just above",
-    },
-    "docs/channels-are-summed.md": {"32": "the thread's example, restated in the opening"},
-    "docs/per-channel-outputs.md": {
-        "16": "4 x 4, defined by the question; every output shape shows 16",
-        "8": "input size 8 x 8, set in the snippets' code",
-        "1000": "the channel-order weights, printed in the output as 1000",
-    },
-    "docs/output-size.md": {
-        "16": "the grid's bounds, set in check_grid.py's code",
-        "5": "the grid's bounds, set in check_grid.py's code",
-    },
+ALLOWED = {  # typed numbers that no output on their page prints, and why they need none
+    "docs/words-and-axes.md": {"32": "the thread's example, quoted just above"},
     "docs/thread-model.md": {
-        "28": "the thread's example input, set in thread_example.py's code",
-        "300": "the check-yourself question",
-        "2.16": "the TensorFlow release whose `import keras` is Keras 3 (its release notes)",
+        "2.16": "the TensorFlow release whose `import keras` is Keras 3 (its release notes)"
     },
-    "docs/one-by-one.md": {
-        "16": "Conv2D(16, 3): a layer named in the output",
-        "50": "ResNet-50, a model's name",
-    },
+    "docs/one-by-one.md": {"50": "ResNet-50, a model's name"},
 }
 
 
@@ -71,13 +64,61 @@ def prose_and_outputs(html: str) -> tuple[str, str]:
     return "\n".join(element.get_text(" ") for element in article.select("p, li, td")), outputs
 
 
+def placed_numbers(page: str) -> set[str]:
+    return {number for _, shown in placed_values(page) for number in numbers(shown)}
+
+
 @pytest.mark.site
 @pytest.mark.parametrize("page", PAGES)
-def test_every_number_in_the_prose_is_in_an_output_on_the_page(built_site: Path, page: str):
+def test_every_number_in_the_prose_is_placed_or_printed_on_the_page(built_site: Path, page: str):
     prose, outputs = prose_and_outputs(html_path(built_site, page).read_text(encoding="utf-8"))
     assert outputs, "a page that runs snippets shows their output"
-    unexplained = numbers(prose) - numbers(outputs) - SMALL - set(ALLOWED.get(page, {}))
-    assert unexplained == set()
+    typed = numbers(prose) - placed_numbers(page) - numbers(outputs) - SMALL
+    allowed = set(ALLOWED.get(page, {}))
+    assert not typed - allowed, f"place from a run, or list why not: {sorted(typed - allowed)}"
+    assert not allowed - typed, f"listed, but placed or printed now: {sorted(allowed - typed)}"
+
+
+def typed_prose(markdown: str) -> str:
+    """What a page's author typed as prose: its Markdown without code blocks, quotes of the
+    thread, placements, code spans that name something (`Conv2D(16, 3)`), link targets,
+    HTML tags and the questions that set up a check-yourself box."""
+    for pattern in (
+        r"(?s)^( *)(```|~~~).*?^\1\2 *$",  # fenced code blocks, snippet blocks among them
+        r"^ *>.*$",  # blockquotes: the thread's words
+        r'^ *\?\?\?\+? *question ".*"$',  # a check-yourself question: its set-up
+        PLACEMENT.pattern,
+        r"`[^`\n]*[A-Za-z_][^`\n]*`",  # code that names a layer, an argument, an axis
+        r"\]\([^)]*\)",  # link targets
+        r"<[^>\n]*>",  # HTML tags and their attributes
+        r'"[^"\n]*"',  # words in quotes: the thread's
+    ):
+        markdown = re.sub(pattern, " ", markdown, flags=re.MULTILINE)
+    return markdown
+
+
+def literals(path: str) -> set[str]:
+    """The numbers written as literals in a snippet's code and the modules it imports."""
+    snapshot = Snapshot.take(ROOT, path)
+    found = set()
+    for source in [snapshot.code, *(code for _, code in snapshot.modules)]:
+        tokens = tokenize.tokenize(io.BytesIO(source).readline)
+        found |= {token.string for token in tokens if token.type == tokenize.NUMBER}
+    return found
+
+
+@pytest.mark.site
+@pytest.mark.parametrize("page", PAGES)
+def test_no_number_a_run_places_is_also_typed_on_its_page(built_site: Path, page: str):
+    """A number the run computed (not one its code writes) is placed wherever it is said."""
+    computed = {
+        number
+        for match, shown in placed_values(page)
+        for number in numbers(shown) - literals(match["path"])
+    }
+    typed = numbers(typed_prose((ROOT / page).read_text(encoding="utf-8")))
+    twice = typed & computed - SMALL - set(ALLOWED.get(page, {}))
+    assert not twice, f"typed, but a run on the page computes them: place them {sorted(twice)}"
 
 
 @pytest.mark.site

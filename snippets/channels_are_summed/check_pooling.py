@@ -4,5 +4,6 @@ from tensorflow import keras
 
 pool = keras.layers.MaxPooling2D(2)
 pool.build((None, 26, 26, 32))
-print("output:", tuple(pool.compute_output_shape((None, 26, 26, 32))), end=", ")
+output_shape = tuple(pool.compute_output_shape((None, 26, 26, 32)))
+print("output:", output_shape, end=", ")
 print("weights:", pool.count_params())

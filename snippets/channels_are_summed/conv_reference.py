@@ -69,8 +69,13 @@ if __name__ == "__main__":
     slice_1 = np.array([[0, 1], [-1, 0]])  # top-right pixel minus bottom-left pixel
     kernel = np.stack([slice_0, slice_1], axis=-1)[..., np.newaxis]  # (2, 2, channels, 1)
     bias = np.array([1])
-    for c in range(2):
+    responses = [correlate(x[..., c], kernel[:, :, c, 0])[0] for c in range(2)]
+    output = conv2d_reference(x, kernel, bias)[0, :, :, 0]
+    for c, response in enumerate(responses):
         print(f"channel {c} correlated with slice {c}:")
-        print(correlate(x[..., c], kernel[:, :, c, 0])[0])
+        print(response)
     print("their sum + bias (output channel 0):")
-    print(conv2d_reference(x, kernel, bias)[0, :, :, 0])
+    print(output)
+    # The top-left value of each, named for the sentence under this example.
+    top_left_0, top_left_1 = (response[0, 0] for response in responses)
+    top_left_output = output[0, 0]

@@ -15,6 +15,7 @@ cases = [  # in_channels, filters, kernel size, strides, padding
     (2, 6, (2, 3), (3, 2), "valid"),
 ]
 print("in  filters  window  strides  padding  output shape       max |numpy - keras|")
+largest_difference = 0.0
 for in_channels, filters, size, strides, padding in cases:
     x = rng.uniform(-1, 1, size=(2, 9, 10, in_channels)).astype("float32")
     layer = keras.layers.Conv2D(filters, size, strides=strides, padding=padding)
@@ -26,6 +27,7 @@ for in_channels, filters, size, strides, padding in cases:
     expected = np.asarray(layer(x))
     ours = conv2d_reference(x, kernel, bias, strides, padding)
     difference = np.abs(ours - expected).max()
+    largest_difference = max(largest_difference, difference)
     print(
         f"{in_channels:>2}  {filters:>7}  {size[0]}x{size[1]:<4}  {strides!s:<7}  {padding:<7}"
         f"  {expected.shape!s:<17}  {difference:.1e}"

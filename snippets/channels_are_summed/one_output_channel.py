@@ -20,7 +20,8 @@ layer.set_weights([kernel, bias])
 output = np.asarray(layer(x))[0, :, :, 0]
 
 responses = [correlate(x[..., c], kernel[:, :, c, 0])[0] for c in range(3)]
-print("kernel shape (kh, kw, in_channels, filters):", kernel.shape)
+kernel_shape = kernel.shape
+print("kernel shape (kh, kw, in_channels, filters):", kernel_shape)
 for c in range(3):
     print(f"slice {c}:", kernel[:, :, c, 0].tolist())
 summed = sum(responses) + bias

@@ -35,6 +35,9 @@ print("one 3x3 Conv2D(256):")
 direct_cost = cost(direct)
 print("1x1 squeeze, 3x3, 1x1 expand:")
 bottleneck_cost = cost(bottleneck)
-params = direct_cost[0] / bottleneck_cost[0]
-macs = direct_cost[1] / bottleneck_cost[1]
-print(f"the bottleneck: {params:.1f} times fewer parameters, {macs:.1f} times fewer multiply-adds")
+fewer_params = direct_cost[0] / bottleneck_cost[0]
+fewer_macs = direct_cost[1] / bottleneck_cost[1]
+print(
+    f"the bottleneck: {fewer_params:.1f} times fewer parameters,"
+    f" {fewer_macs:.1f} times fewer multiply-adds"
+)

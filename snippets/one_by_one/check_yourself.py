@@ -10,5 +10,7 @@ kernel, bias = conv.get_weights()
 dense = keras.layers.Dense(10)
 dense.build((None, 6))
 dense.set_weights([kernel.reshape(6, 10), bias])
-print("parameters:", conv.count_params(), " kernel", kernel.shape, "-> Dense kernel", (6, 10))
+parameters, kernel_shape = conv.count_params(), kernel.shape
+dense_kernel_shape = dense.get_weights()[0].shape
+print("parameters:", parameters, " kernel", kernel_shape, "-> Dense kernel", dense_kernel_shape)
 print("same outputs:", np.allclose(np.asarray(conv(x)), np.asarray(dense(x)), atol=1e-6))

@@ -3,5 +3,6 @@
 from tensorflow import keras
 
 model = keras.Sequential([keras.Input((32, 32, 3)), keras.layers.Conv2D(8, 1)])
-print("output:", model.output_shape, end=", ")
-print(model.count_params(), "parameters = 3*8 + 8")
+output_shape, parameters = model.output_shape, model.count_params()
+print("output:", output_shape, end=", ")
+print(parameters, "parameters = 3*8 + 8")

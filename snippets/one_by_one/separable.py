@@ -20,5 +20,6 @@ pointwise.set_weights([pointwise_kernel, bias])
 
 two_steps = np.asarray(pointwise(depthwise(x)))
 print("equal:", np.allclose(np.asarray(separable(x)), two_steps, atol=1e-5))
-print("parameters: SeparableConv2D", separable.count_params(), end=", ")
-print("Conv2D(16, 3)", 3 * 3 * C * F + F, "= 3*3*C*F + F")
+separable_params, conv_params = separable.count_params(), 3 * 3 * C * F + F
+print("parameters: SeparableConv2D", separable_params, end=", ")
+print("Conv2D(16, 3)", conv_params, "= 3*3*C*F + F")

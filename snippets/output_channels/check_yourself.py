@@ -4,4 +4,5 @@ from tensorflow import keras
 
 layer = keras.layers.Conv2D(64, 3)
 layer.build((None, 34, 34, 32))  # 32 channels in, from the 32 filters before it
-print("kernel:", layer.get_weights()[0].shape, " parameters:", f"{layer.count_params():,}")
+kernel_shape, parameters = layer.get_weights()[0].shape, layer.count_params()
+print("kernel:", kernel_shape, " parameters:", f"{parameters:,}")

@@ -5,9 +5,10 @@ import math
 from tensorflow import keras
 
 n, k, s = 32, 5, 2
+valid_side, same_side = (n - k) // s + 1, math.ceil(n / s)
 worked = {
-    "valid": f"floor(({n} - {k}) / {s}) + 1 = {(n - k) // s + 1}",
-    "same": f"ceil({n} / {s}) = {math.ceil(n / s)}",
+    "valid": f"floor(({n} - {k}) / {s}) + 1 = {valid_side}",
+    "same": f"ceil({n} / {s}) = {same_side}",
 }
 for padding, formula in worked.items():
     layer = keras.layers.Conv2D(8, k, strides=s, padding=padding)

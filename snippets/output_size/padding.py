@@ -1,7 +1,7 @@
 """Dilation, the padding 'same' adds, and what pooling does with its padding."""
 
 import numpy as np
-from sizes import output_size, same_padding
+from sizes import output_size, same_padding, span
 from tensorflow import keras
 
 print("dilation d spreads a k-wide window over d * (k - 1) + 1 pixels (n = 16, 'valid'):")
@@ -9,9 +9,11 @@ for k, d in [(3, 1), (3, 2), (3, 4), (5, 2)]:
     layer = keras.layers.Conv2D(1, k, dilation_rate=d)
     keras_size = layer.compute_output_shape((1, 16, 16, 1))[1]
     print(
-        f"  k={k}, d={d}: spans {d * (k - 1) + 1:>2}, output {output_size(16, k, 1, 'valid', d):>2}"
+        f"  k={k}, d={d}: spans {span(k, d):>2}, output {output_size(16, k, 1, 'valid', d):>2}"
         f" (Keras: {keras_size})"
     )
+
+dilated_3_by_2 = span(3, 2)  # a 3 x 3 window with d = 2, named for the sentence above
 
 print("'same' padding (before, after): an odd total puts the extra pixel at the end")
 for n, k, s in [(28, 3, 1), (28, 3, 2), (28, 4, 1), (7, 2, 2)]:

@@ -15,3 +15,6 @@ for layer, formula in worked.items():
     shape = tuple(layer(np.zeros((1, 32, 32, C), "float32")).shape)
     print(f"{type(layer).__name__:<19} output {shape}, parameters {formula}", end="")
     print(f" (Keras: {layer.count_params()})")
+# Named, for the answer above the run.
+output_channels = shape[-1]
+shared_params, depthwise_params = shared.count_params(), depthwise.count_params()

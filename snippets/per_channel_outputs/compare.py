@@ -39,3 +39,4 @@ for name, layer in options.items():
         f"{name:38}  {model.output_shape[1:]!s:10}  {model.count_params():6}  "
         f"{flags[0]:8}  {flags[1]:6}  {flags[2]}"
     )
+ordinary_params = options["Conv2D(16, 3)"].count_params()  # for the sentence above the run

@@ -14,7 +14,8 @@ out_h, out_w = maps.shape[1:3]  # what the 3x3 window left of H and W
 outputs = keras.layers.Reshape((out_h, out_w, C * K))(maps)  # (H', W', C, K) -> c * K + k
 model = keras.Model(inputs, outputs)
 kernel, bias = model.get_weights()
-print("kernel:", kernel.shape, " output:", model.output_shape, " parameters:", model.count_params())
+parameters = model.count_params()
+print("kernel:", kernel.shape, " output:", model.output_shape, " parameters:", parameters)
 
 x = np.random.default_rng(0).normal(size=(2, H, W, C)).astype("float32")
 kernels = np.array([[kernel[:, :, 0, 0, k] for k in range(K)] for c in range(C)])

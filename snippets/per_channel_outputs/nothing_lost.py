@@ -28,4 +28,5 @@ loop = per_channel_loop(x, slices_per_channel, biases_per_channel)
 non_zero = int((np.abs(kernel).sum(axis=(0, 1)) > 0).sum())
 print("slices:", C * C * K, " non-zero:", non_zero)
 print("Conv2D(16, 3) with zeroed slices == per-pair loop:", np.allclose(conv(x), loop, atol=1e-5))
-print("parameters: Conv2D", conv.count_params(), " shared filters", 3 * 3 * K + K)
+conv_params, shared_params = conv.count_params(), 3 * 3 * K + K
+print("parameters: Conv2D", conv_params, " shared filters", shared_params)

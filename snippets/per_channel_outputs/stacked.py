@@ -11,10 +11,12 @@ model = keras.Sequential(
     ]
 )
 model.summary()
+first_params, shared_params = (layer.count_params() for layer in model.layers)
 
 # For contrast: DepthwiseConv2D in the second place, a set of slices per channel.
 depthwise = keras.layers.DepthwiseConv2D(3, depth_multiplier=4)
 depthwise.build((None, 26, 26, 4))
 print("DepthwiseConv2D(3, depth_multiplier=4) on (None, 26, 26, 4):")
+depthwise_params = depthwise.count_params()
 print("  output", depthwise.compute_output_shape((None, 26, 26, 4)), end=", ")
-print(depthwise.count_params(), "parameters")
+print(depthwise_params, "parameters")

@@ -15,7 +15,8 @@ maps = keras.layers.Permute((2, 3, 1, 4))(maps)  # (H', W', C, K)
 out_h, out_w = maps.shape[1:3]  # what the 3x3 convolution left of H and W
 outputs = keras.layers.Reshape((out_h, out_w, C * K))(maps)  # channel-major: c * K + k
 model = keras.Model(inputs, outputs)
-print("output shape:", model.output_shape, " parameters:", model.count_params())
+parameters = model.count_params()
+print("output shape:", model.output_shape, " parameters:", parameters)
 
 kernel, bias = model.get_weights()  # one (3, 3, 1, K) kernel, one (K,) bias
 x = np.random.default_rng(0).normal(size=(2, H, W, C)).astype("float32")

@@ -10,5 +10,6 @@ model = keras.Sequential(
     ]
 )
 inputs, units = model.layers[0].output.shape[-1], model.layers[1].units
+parameters = model.count_params()
 print("pooled:", model.layers[0].output.shape, end=", ")
-print(f"Dense: {inputs}*{units} + {units} = {model.count_params():,} parameters")
+print(f"Dense: {inputs}*{units} + {units} = {parameters:,} parameters")

@@ -19,3 +19,9 @@ model = keras.Sequential(
 )
 for layer in model.layers:
     print(f"{layer.name:<16}{tuple(layer.output.shape)!s:<22}{layer.count_params():>12,}")
+
+# Named, for the answer above the run.
+sides = tuple(layer.output.shape[1] for layer in model.layers[:6])  # Conv2D and pooling
+last_side, flattened = sides[-1], model.layers[6].output.shape[-1]
+dense = model.layers[7].count_params()
+first_conv, second_conv, third_conv = (model.layers[i].count_params() for i in (0, 2, 4))

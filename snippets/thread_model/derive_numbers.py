@@ -41,3 +41,5 @@ first_conv, second_conv, third_conv = (
 )
 dense, output = (layer.count_params() for layer in model.layers if isinstance(layer, layers.Dense))
 flattened = model.layers[6].output.shape[-1]
+first_side = model.layers[0].output.shape[1]  # the first Conv2D's height and width
+last_side = model.layers[5].output.shape[1]  # what Flatten receives, per side

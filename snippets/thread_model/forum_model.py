@@ -23,6 +23,9 @@ if __name__ == "__main__":  # run as a script; importing it just builds the mode
     model.summary()
 
     # The kernels of the three Conv2D layers: (height, width, input channels, filters).
-    print(model.layers[0].get_weights()[0].shape)
-    print(model.layers[2].get_weights()[0].shape)
-    print(model.layers[4].get_weights()[0].shape)
+    first_kernel, second_kernel, third_kernel = (
+        model.layers[i].get_weights()[0].shape for i in (0, 2, 4)
+    )
+    print(first_kernel)
+    print(second_kernel)
+    print(third_kernel)

@@ -28,3 +28,8 @@ for model in (with_flatten, with_pooling):
     )
 saved = with_flatten.count_params() - with_pooling.count_params()
 print(f"parameters saved: {saved:,}")
+
+# Named, for the short answer above the run.
+flattened, pooled = with_flatten.layers[7].input.shape[-1], with_pooling.layers[7].input.shape[-1]
+dense_flatten, dense_pooling = (m.layers[7].count_params() for m in (with_flatten, with_pooling))
+total_flatten, total_pooling = with_flatten.count_params(), with_pooling.count_params()

@@ -13,6 +13,7 @@ for layer in model.layers[:6]:  # the three Conv2D + MaxPooling2D blocks
         k, s = layer.pool_size[0], layer.strides[0]
     size, jump = size + (k - 1) * jump, jump * s
     print(f"{layer.name:<16}{k:>3}{s:>3}{size:>7}{jump:>6}")
+positions = model.layers[5].output.shape[1]  # per side, what Flatten receives
 
 # The run: all weights 1, biases 0, so an input pixel reaches an output iff it is in
 # its receptive field. Image r has a single 1 at pixel (r, r).

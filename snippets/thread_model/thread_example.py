@@ -17,5 +17,8 @@ for layer in model.layers:
 conv = model.layers[2]
 kh, kw, channels, filters = conv.get_weights()[0].shape
 print(f"second Conv2D: {kh}*{kw}*{channels}*{filters} + {filters} = {conv.count_params():,}")
+# Named, for the sentences under the run.
+first_params, second_params = model.layers[0].count_params(), conv.count_params()
+pooled_side, second_side = conv.input.shape[1], conv.output.shape[1]
 pool = model.layers[1]
 print("MaxPooling2D(2, 2): pool_size =", pool.pool_size, " strides =", pool.strides)

@@ -5,5 +5,7 @@ from tensorflow import keras
 layer = keras.layers.Conv2D(8, 5)
 layer.build((None, 32, 32, 4))
 kernel = layer.get_weights()[0]
-print("kernel:", kernel.shape, " one filter:", kernel[:, :, :, 0].shape, end="")
-print(" one slice:", kernel[:, :, 0, 0].shape)
+kernel_shape = kernel.shape
+filter_shape, slice_shape = kernel[:, :, :, 0].shape, kernel[:, :, 0, 0].shape
+print("kernel:", kernel_shape, " one filter:", filter_shape, end="")
+print(" one slice:", slice_shape)
