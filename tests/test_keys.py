@@ -178,21 +178,3 @@ def test_the_engine_fingerprint_changes_with_its_sources(tmp_path: Path):
     before = engine_fingerprint(sources)
     sources[1].write_text("x = 2\n")
     assert engine_fingerprint(sources) != before
-
-
-def test_a_snapshot_reads_each_file_once(tree: Path, monkeypatch):
-    """Its bytes and the imports found in them come from one read: they always agree."""
-    reads: list[str] = []
-    read_bytes = Path.read_bytes
-
-    def counted(path: Path) -> bytes:
-        reads.append(path.name)
-        return read_bytes(path)
-
-    monkeypatch.setattr(Path, "read_bytes", counted)
-    snapshot = Snapshot.take(tree, "snippets/q/main.py")
-    assert sorted(reads) == ["deeper.py", "helper.py", "main.py"]
-    assert [path for path, _ in snapshot.modules] == [
-        "snippets/q/deeper.py",
-        "snippets/q/helper.py",
-    ]
