@@ -147,8 +147,9 @@ AROUND_THE_WORK = (
     r"^(?!.*(?:runpy|click/|mkdocs/__main__|<string>|built-in method|<frozen|importlib"
     r"|build\.py:\d+\(build\)))"
 )
-# An image shown by a peer: inline (markdown-exec, mkdocs-jupyter) or a gallery's file.
-IMAGE = re.compile(r'src="data:image/|class="mkd-glr-[\w-]*img"')
+# An image shown: inline (markdown-exec, mkdocs-jupyter), a gallery's file, or one of our
+# figures, each a file of the site.
+IMAGE = re.compile(r'src="data:image/|class="mkd-glr-[\w-]*img"|<figure class="snippet-figure">')
 
 
 @dataclass(frozen=True)

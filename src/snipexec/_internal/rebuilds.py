@@ -12,8 +12,9 @@ file of that code changed.
 
 What a skipped page contributed to the build is carried over from its last render:
 its title (for the other pages' nav), its entries in the search index (Material's; with
-another search plugin every page is rendered), and its notebook's entry in
-mkdocs-jupyter's cache (which drops entries no page asked for).
+another search plugin every page is rendered), the cross-reference targets it gave
+mkdocs-autorefs (the reference page's, which other pages link to), and its notebook's
+entry in mkdocs-jupyter's cache (which drops entries no page asked for).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ import logging
 import os
 import re
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -53,6 +55,8 @@ class PartialRebuilds:
         self._pages: dict[str, str] = {}  # page -> the key it was last rendered with
         self._titles: dict[str, str] = {}  # page -> its title at the last build
         self._search: dict[str, list[dict[str, Any]]] = {}  # page URL -> its search entries
+        self._anchors: dict[str, list[Anchor]] = {}  # page URL -> its cross-reference targets
+        self._saved_meanwhile: set[str] = set()  # skipped pages saved during the last build
         self._failed: set[str] = set()  # pages that showed a failure in the last build
         self._runs: dict[str, list[str]] = {}  # page -> the cache keys of its runs, this build
         self._pending: tuple[str, str, dict[str, str]] = ("", "", {})  # kept once it succeeds
@@ -89,6 +93,7 @@ class PartialRebuilds:
         everything = (
             site != self._site
             or _search_elsewhere(config)
+            or _anchors_elsewhere(config)
             or any(self._renamed(file) for file in pages if id(file.page) in titled_by_heading)
         )
         keys = {uri: _digest([markdown, *runs]) for uri, (markdown, runs) in made_of.items()}
@@ -99,6 +104,7 @@ class PartialRebuilds:
             if (
                 everything
                 or uri in self._failed
+                or uri in self._saved_meanwhile
                 or (uri in keys and keys[uri] != self._pages.get(uri))
                 or (code_state != self._code and _documents_code(file))
             ):
@@ -140,6 +146,24 @@ class PartialRebuilds:
         if search is not None:
             for page in skipped:
                 search.search_index.entries.extend(self._search.get(page.url, []))
+        autorefs = config.plugins.get("autorefs")
+        if autorefs is not None:
+            for page in skipped:
+                for anchor in self._anchors.get(page.url, []):
+                    autorefs.register_anchor(
+                        page,
+                        anchor.identifier,
+                        anchor.anchor,
+                        title=anchor.title,
+                        primary=anchor.primary,
+                    )
+        # MkDocs asks again whether a page changed before writing it: one saved since it
+        # was skipped would be written without content. It waits for the next build.
+        self._saved_meanwhile = set()
+        for page in skipped:
+            if page.file.is_modified():
+                os.utime(page.file.abs_dest_path)
+                self._saved_meanwhile.add(page.file.src_uri)
         jupyter = config.plugins.get("mkdocs-jupyter")
         for page in skipped:
             if jupyter is not None and jupyter.should_include(page.file):
@@ -170,6 +194,9 @@ class PartialRebuilds:
             for entry in search.search_index.entries:
                 entries.setdefault(entry["location"].partition("#")[0], []).append(entry)
             self._search = entries
+        autorefs = config.plugins.get("autorefs")
+        if autorefs is not None and not _anchors_elsewhere(config):
+            self._anchors = _anchors(autorefs)
 
 
 def _without_dirty_warning(record: logging.LogRecord) -> bool:
@@ -217,6 +244,36 @@ def _documents_code(file: File) -> bool:
     """Whether the page renders code documentation (mkdocstrings' `:::` blocks)."""
     markdown = file.src_uri.endswith(".md")
     return markdown and bool(CODE_DOCUMENTATION.search(file.content_string))
+
+
+@dataclass(frozen=True)
+class Anchor:
+    """A target of cross-references (mkdocs-autorefs) that a page registered as it rendered."""
+
+    identifier: str
+    anchor: str
+    title: str | None
+    primary: bool
+
+
+def _anchors(autorefs: Any) -> dict[str, list[Anchor]]:
+    """The targets autorefs knows, by the URL of the page that holds each."""
+    titles = autorefs._title_map
+    found: dict[str, list[Anchor]] = {}
+    for primary, urls in ((True, autorefs._primary_url_map), (False, autorefs._secondary_url_map)):
+        for identifier, addresses in urls.items():
+            for url in addresses:
+                page, _, anchor = url.partition("#")
+                target = Anchor(identifier, anchor, titles.get(url), primary)
+                found.setdefault(page, []).append(target)
+    return found
+
+
+def _anchors_elsewhere(config: MkDocsConfig) -> bool:
+    """Whether autorefs keeps its targets where `remember` cannot read them."""
+    autorefs = config.plugins.get("autorefs")
+    kept = ("_primary_url_map", "_secondary_url_map", "_title_map", "register_anchor")
+    return autorefs is not None and not all(hasattr(autorefs, name) for name in kept)
 
 
 def _search_elsewhere(config: MkDocsConfig) -> bool:
