@@ -22,6 +22,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from bs4 import BeautifulSoup
+
 from conftest import TINY_CONFIG, TinyProject
 
 COUNTING_MARKER = "import pathlib\nwith open('worker-starts', 'a') as log:\n    log.write('x')\n"
@@ -181,7 +183,13 @@ def test_a_dirty_rebuild_renders_only_the_pages_a_save_changed(project: TinyProj
         project.write("snippets/a.py", "print('second version of a')\n")
         server.wait_for("rendering 1 of 3 pages again")
         server.wait_for(RELOADED)
-        assert "second version of a" in server.page()
+        home = server.page()
+        assert "second version of a" in home
+        nav = [
+            link.get_text(strip=True)
+            for link in BeautifulSoup(home, "html.parser").select(".md-nav__link")
+        ]
+        assert {"Other", "Plain"} <= set(nav)  # the skipped pages' titles, from their headings
         server.wait_for(RELOADED)  # the notebook, made once the page was visible
         assert "second version of a" in server.page("notebooks/index.ipynb")
         after = written(site)
