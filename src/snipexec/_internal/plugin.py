@@ -418,9 +418,10 @@ class SnippetExecPlugin(BasePlugin[PluginConfig]):
         Under a dirty server, mark the pages this rebuild renders.
         """
         nav = self._notebook_pages().nav(nav, files)
-        watched = [self.root / folder for folder in self.config.watch]
-        watched += [Path(folder) for folder in config.watch]
-        self.rebuilds.mark(config, files, nav, self._made_of(files), watched)
+        if self.rebuilds.active:
+            watched = [self.root / folder for folder in self.config.watch]
+            watched += [Path(folder) for folder in config.watch]
+            self.rebuilds.mark(config, files, nav, self._made_of(files), watched)
         return nav
 
     def _made_of(self, files: Files) -> dict[str, tuple[str, list[str]]]:
@@ -428,9 +429,9 @@ class SnippetExecPlugin(BasePlugin[PluginConfig]):
         execution = self._execution()
         made_of = {}
         for file in files.documentation_pages():
-            markdown, refs = self.references.get(self._page_name(file.abs_src_path), ("", []))
+            name = self._page_name(file.abs_src_path)
+            markdown, refs = self.references.get(name, ("", []))
             if refs:
-                name = self._page_name(file.abs_src_path)
                 keys = [
                     execution.key(execution.snapshot(ref, name), variant)
                     for ref in refs
