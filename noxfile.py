@@ -104,10 +104,13 @@ def docs(session: nox.Session) -> None:
 
 @nox.session
 def serve(session: nox.Session) -> None:
-    """Preview the site with live reload (arguments go to `mkdocs serve`)."""
+    """Preview the site with live reload (arguments go to `mkdocs serve`).
+
+    `--dirty`: a rebuild renders only the pages a save changed (see snipexec's `rebuilds`).
+    """
     install(session, "docs")
     install_variants(session)
-    session.run("mkdocs", "serve", *session.posargs, env=QUIET)
+    session.run("mkdocs", "serve", "--dirty", *session.posargs, env=QUIET)
 
 
 @nox.session

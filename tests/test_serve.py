@@ -1,5 +1,6 @@
 """`mkdocs serve`: one worker for every rebuild, a saved snippet re-runs alone, and a failing
-snippet is shown in place while the server keeps serving.
+snippet is shown in place while the server keeps serving. With `--dirty` (as `nox -s serve`
+runs it), a rebuild renders only the pages a save changed, and the site stays whole.
 
 The tests follow the server's log line by line and read a page once the log says the
 build that made it is visible; nothing is polled.
@@ -7,6 +8,7 @@ build that made it is visible; nothing is polled.
 
 from __future__ import annotations
 
+import json
 import os
 import queue
 import signal
@@ -18,8 +20,11 @@ import time
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
-from conftest import TinyProject
+from bs4 import BeautifulSoup
+
+from conftest import TINY_CONFIG, TinyProject
 
 COUNTING_MARKER = "import pathlib\nwith open('worker-starts', 'a') as log:\n    log.write('x')\n"
 SECONDS = 180  # for any one awaited log line: a slow machine, never a measurement
@@ -61,9 +66,9 @@ class Server:
             if text in line:
                 return
 
-    def page(self) -> str:
-        """The home page as served now."""
-        with urllib.request.urlopen(self.url, timeout=SECONDS) as response:
+    def page(self, path: str = "") -> str:
+        """The page (or file) at `path` under the site, as served now; the home page."""
+        with urllib.request.urlopen(self.url + path, timeout=SECONDS) as response:
             return response.read().decode()
 
     def text(self) -> str:
@@ -71,23 +76,25 @@ class Server:
 
 
 @contextmanager
-def serving(project: TinyProject) -> Iterator[Server]:
-    """Serve `project` on a port held for it until the server has bound it too.
+def serving(project: TinyProject, *arguments: str) -> Iterator[Server]:
+    """Serve `project` (`mkdocs serve` with `arguments`) on a port held for it until the
+    server has bound it too; the site it builds goes under the project's `served/`.
 
     The holding socket, bound with SO_REUSEADDR and never listening, keeps the port from
     being handed to anyone else, and lets the server (which sets SO_REUSEADDR) bind it.
     """
+    (project.root / "served").mkdir()
     with socket.socket() as holder:
         holder.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         holder.bind(("127.0.0.1", 0))
         port = holder.getsockname()[1]
         process = subprocess.Popen(
-            [sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}"],
+            [sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}", *arguments],
             cwd=project.root,
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             text=True,
-            env={**os.environ, "PYTHONUNBUFFERED": "1"},
+            env={**os.environ, "PYTHONUNBUFFERED": "1", "TMPDIR": str(project.root / "served")},
         )
         server = Server(process, f"http://127.0.0.1:{port}/")
         try:
@@ -132,3 +139,80 @@ def test_serve_shows_a_failing_snippet_in_place_and_keeps_serving(project: TinyP
         project.write("snippets/a.py", "print('fixed again')\n")
         server.wait_for(RELOADED)
         assert "fixed again" in server.page()
+
+
+def served_site(project: TinyProject) -> Path:
+    """The folder `mkdocs serve` builds the site into (a temporary folder of its own)."""
+    (site,) = (project.root / "served").glob("mkdocs_*")
+    return site
+
+
+def written(site: Path) -> dict[str, int]:
+    """When each page's HTML in `site` was last written."""
+    return {
+        path.relative_to(site).as_posix(): path.stat().st_mtime_ns for path in site.rglob("*.html")
+    }
+
+
+def search_locations(server: Server) -> dict[str, str]:
+    """The served search index: each page's address and the text it holds for it."""
+    index = json.loads(server.page("search/search_index.json"))
+    texts: dict[str, str] = {}
+    for entry in index["docs"]:
+        page = entry["location"].partition("#")[0]
+        texts[page] = texts.get(page, "") + entry["title"] + " " + entry["text"] + " "
+    return texts
+
+
+def test_a_dirty_rebuild_renders_only_the_pages_a_save_changed(project: TinyProject):
+    """A saved snippet re-renders the page that shows it, and then its notebook, and nothing
+    else; the search index keeps every page; a saved page's Markdown re-renders that page."""
+    project.write(
+        "mkdocs.yml", TINY_CONFIG.replace("plugins:\n", "theme: material\nplugins:\n  - search\n")
+    )
+    project.write("snippets/a.py", "print('first version of a')\n")
+    project.write("snippets/b.py", "print('b never changes')\n")
+    project.write("docs/index.md", "# Home\n\nProse of home.\n\n```snippet\nsnippets/a.py\n```\n")
+    project.write("docs/other.md", "# Other\n\nProse of other.\n\n```snippet\nsnippets/b.py\n```\n")
+    project.write("docs/plain.md", "# Plain\n\nProse of plain, which runs nothing.\n")
+    with serving(project, "--dirty") as server:
+        site = served_site(project)
+        before = written(site)
+        assert set(before) >= {"index.html", "other/index.html", "plain/index.html"}
+
+        project.write("snippets/a.py", "print('second version of a')\n")
+        server.wait_for("rendering 1 of 3 pages again")
+        server.wait_for(RELOADED)
+        home = server.page()
+        assert "second version of a" in home
+        nav = [
+            link.get_text(strip=True)
+            for link in BeautifulSoup(home, "html.parser").select(".md-nav__link")
+        ]
+        assert {"Other", "Plain"} <= set(nav)  # the skipped pages' titles, from their headings
+        server.wait_for(RELOADED)  # the notebook, made once the page was visible
+        assert "second version of a" in server.page("notebooks/index.ipynb")
+        after = written(site)
+        assert after["index.html"] > before["index.html"]
+        for page in ("other/index.html", "plain/index.html"):
+            assert after[page] == before[page], f"{page} was written again"
+
+        texts = search_locations(server)
+        assert set(texts) == {"", "other/", "plain/"}
+        assert "Prose of other." in texts["other/"]
+        assert "Prose of plain" in texts["plain/"]
+
+        project.write(
+            "docs/other.md",
+            "# Other\n\nProse of other, edited.\n\n```snippet\nsnippets/b.py\n```\n",
+        )
+        server.wait_for(RELOADED)
+        assert "Prose of other, edited." in server.page("other/")
+        assert "b never changes" in server.page("other/")
+        assert written(site)["index.html"] == after["index.html"]
+        texts = search_locations(server)
+        assert set(texts) == {"", "other/", "plain/"}
+        assert "Prose of other, edited." in texts["other/"]
+        assert "Prose of home." in texts[""]
+        log = server.text()
+    assert log.count("snipexec: ran snippets/b.py") == 1  # the page's edit did not run it again

@@ -7,7 +7,8 @@ import importlib
 import json
 import posixpath
 import re
-from collections.abc import Mapping, Sequence
+import threading
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -72,6 +73,8 @@ class NotebookPages:
         self.sources: dict[str, File] = {}  # notebook path -> the page it is made from
         self.figure_alts: dict[str, list[str]] = {}  # notebook path -> its figures' alt text
         self.site_url = "/"  # where the notebooks' links to the site point
+        # Under a dirty server: notebooks to make once the build is visible (see `write`).
+        self.later: dict[str, Callable[[], None]] | None = None
 
     def add(self, files: Files, config: MkDocsConfig, page: File) -> None:
         """Add the page's notebook to the site, out of the nav until `nav` places it.
@@ -98,15 +101,33 @@ class NotebookPages:
 
         `environments` maps each variant with an environment of its own to its label and
         the command that installs it, for the notebook's note on running elsewhere.
+
+        Where `later` is set, a notebook to make is kept there until `flush`, after the
+        build: its page is then served without waiting for it, and the server, watching
+        the notebooks, renders it in a rebuild of its own.
         """
         uri = notebook_uri(page.file)
         path = self.folder / uri
         source = _source(page, blocks, config, environments)
         alts = made_from(path, source)
-        if alts is None:
+        if alts is not None:
+            self.figure_alts[uri] = alts
+            return
+
+        def make() -> None:
             notebook = self._notebook(page, blocks, config, environments)
-            alts = write_notebook(notebook, path, source)
-        self.figure_alts[uri] = alts
+            self.figure_alts[uri] = write_notebook(notebook, path, source)
+
+        if self.later is None or not path.is_file():  # a new notebook's page needs it now
+            make()
+        else:
+            self.later[uri] = make
+
+    def flush(self) -> None:
+        """Make the notebooks `write` kept for after the build, beside the server."""
+        if self.later:
+            pending, self.later = list(self.later.values()), {}
+            threading.Thread(target=_make_all, args=(pending,), name="snipexec-notebooks").start()
 
     def _notebook(
         self,
@@ -187,6 +208,11 @@ class NotebookPages:
         page.meta["search"] = {"exclude": True}
         alts = self.figure_alts.get(page.file.src_uri, [])
         return notebook_page_html(html, alts, self.site_url, page.url)
+
+
+def _make_all(pending: list[Callable[[], None]]) -> None:
+    for make in pending:
+        make()
 
 
 def notebook_uri(file: File) -> str:

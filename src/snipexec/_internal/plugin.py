@@ -32,6 +32,7 @@ from .notebook_pages import Block, NotebookPages, notebook_uri
 from .outputs import FigureLink, render_outputs
 from .pool import WorkerPool
 from .profile import DEFAULT_RUNS, DEFAULT_VARIANTS
+from .rebuilds import PartialRebuilds
 from .render import (
     fenced,
     page_footer,
@@ -133,10 +134,15 @@ class SnippetExecPlugin(BasePlugin[PluginConfig]):
         self.installs: dict[str, str] = {}  # variant with an environment of its own -> pip line
         self.references: dict[str, tuple[str, list[SnippetRef]]] = {}  # page -> text, blocks
         self.own_seconds = 0.0  # this build's time in the plugin's hooks, waits for runs included
+        self.rebuilds = PartialRebuilds()
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
-        """Remember whether this is a one-off build or a long-lived server."""
+        """Remember whether this is a one-off build or a long-lived server.
+
+        Under `mkdocs serve --dirty`, a rebuild renders only the pages a save changed.
+        """
         self.command = command
+        self.rebuilds.start(command=command, dirty=dirty)
 
     @event_priority(100)  # first, to count every warning a strict build will abort for
     @_timed
@@ -167,6 +173,7 @@ class SnippetExecPlugin(BasePlugin[PluginConfig]):
         if self.notebook_pages is None or self.notebook_pages.folder != generated:
             self.notebook_pages = NotebookPages(self.root, generated)
         self.notebook_pages.sources.clear()
+        self.notebook_pages.later = {} if self.rebuilds.notebooks_watched else None
         self.execution = Execution(
             root=self.root,
             cache=Cache(generated),
@@ -388,8 +395,38 @@ class SnippetExecPlugin(BasePlugin[PluginConfig]):
 
     @_timed
     def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
-        """List the notebooks under "Notebooks", after the last item holding their pages."""
-        return self._notebook_pages().nav(nav, files)
+        """List the notebooks under "Notebooks", after the last item holding their pages.
+
+        Under a dirty server, mark the pages this rebuild renders.
+        """
+        nav = self._notebook_pages().nav(nav, files)
+        if self.rebuilds.active:
+            watched = [self.root / folder for folder in self.config.watch]
+            watched += [Path(folder) for folder in config.watch]
+            self.rebuilds.mark(config, files, nav, self._made_of(files), watched)
+        return nav
+
+    def _made_of(self, files: Files) -> dict[str, tuple[str, list[str]]]:
+        """For each page that runs snippets: its Markdown and the cache keys of its runs."""
+        execution = self._execution()
+        made_of = {}
+        for file in files.documentation_pages():
+            name = self._page_name(file.abs_src_path)
+            markdown, refs = self.references.get(name, ("", []))
+            if refs:
+                keys = [
+                    execution.key(execution.snapshot(ref, name), variant)
+                    for ref in refs
+                    for variant in execution.variants(ref, name)
+                ]
+                made_of[file.src_uri] = (markdown, keys)
+        return made_of
+
+    @_timed
+    def on_env(self, env: Any, *, config: MkDocsConfig, files: Files) -> Any:
+        """Give the pages a dirty rebuild skips what their last render gave the build."""
+        self.rebuilds.restore(config, files)
+        return env
 
     @_timed
     def on_page_content(
@@ -418,10 +455,13 @@ class SnippetExecPlugin(BasePlugin[PluginConfig]):
     @_timed
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         """Swap the finished site into place, unless strict mode is about to fail it."""
+        execution = self._execution()
+        self.rebuilds.remember(config, set(execution.ran) | execution.reused)
         self._report()
         if self.staged is not None:
             self.staged.commit()
             config.site_dir = str(self.staged.final)
+        self._notebook_pages().flush()
 
     def on_build_error(self, *, error: Exception) -> None:
         """Leave the previous site and the cache as they were."""
@@ -431,10 +471,19 @@ class SnippetExecPlugin(BasePlugin[PluginConfig]):
             self.staged.discard()
 
     def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
-        """Watch the snippets, and start the worker so the first edit need not wait for it."""
+        """Watch the snippets, and start the worker so the first edit need not wait for it.
+
+        A dirty server also watches the notebooks, which it makes after a build (see
+        `NotebookPages.write`), so their pages render in a rebuild of their own.
+        """
         for folder in self.config.watch:
             if (self.root / folder).is_dir():
                 server.watch(str(self.root / folder))
+        if self.rebuilds.active and self.config.notebooks:
+            notebooks = self._generated() / "notebooks"
+            notebooks.mkdir(parents=True, exist_ok=True)
+            server.watch(str(notebooks))
+            self.rebuilds.notebooks_watched = True
         if self.execution is not None and self.execution.mode != "off":
             threading.Thread(target=self._start_worker, name="snipexec-start", daemon=True).start()
         return server
@@ -475,9 +524,8 @@ class SnippetExecPlugin(BasePlugin[PluginConfig]):
         cache = execution.cache
         removed = 0
         if execution.mode != "off":
-            removed = cache.keep_only_recent(
-                set(execution.ran) | execution.reused, execution.started
-            )
+            used = set(execution.ran) | execution.reused | self.rebuilds.kept_runs()
+            removed = cache.keep_only_recent(used, execution.started)
         seconds = sum(result.seconds for result in execution.ran.values())
         log.info(
             "%d run(s) of snippets in %.1f s, %d reused from the cache; its own work %.3f s; "

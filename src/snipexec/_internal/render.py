@@ -17,11 +17,25 @@ NOT_RUN = (
 )
 
 
+# Printed outputs longer than this (model summaries, arrays, the explorer's JSON) stay out
+# of the search index: a reader searches the prose that explains them, not their digits.
+SEARCHED_OUTPUT_LINES = 10
+
+
 def fenced(text: str, language: str, title: str, css_class: str) -> str:
-    """A fenced block that no backtick run inside `text` can close early."""
+    """A fenced block that no backtick run inside `text` can close early.
+
+    Blocks a reader does not search for are marked for the theme's search to skip
+    (`data-search-exclude`): long printed outputs, and the helper code a copy adds,
+    which repeats a module's own source.
+    """
     longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
     fence = "`" * max(3, longest + 1)
-    header = f'{fence} {{ .{language} .{css_class} title="{html.escape(title)}" }}'
+    unsearched = css_class == "snippet-helper" or (
+        css_class == "snippet-output" and text.count("\n") >= SEARCHED_OUTPUT_LINES
+    )
+    skip = ' data-search-exclude="true"' if unsearched else ""
+    header = f'{fence} {{ .{language} .{css_class} title="{html.escape(title)}"{skip} }}'
     return f"{header}\n{text.rstrip(chr(10))}\n{fence}\n"
 
 
