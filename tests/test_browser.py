@@ -242,7 +242,8 @@ def test_each_copy_button_gives_the_snippets_copy(
             copied[path] = page.evaluate("navigator.clipboard.readText()")
     assert set(copied) == {ref.path for _, ref in references()}
     copies = {path: make_bundle(import_graph(ROOT, path)).text for path in copied}
-    wrong = [path for path, text in copied.items() if text != copies[path]]
+    # The theme copies a block's text without its final newline, which Python never needs.
+    wrong = [path for path, text in copied.items() if text != copies[path].removesuffix("\n")]
     assert not wrong, f"copy buttons that give something else than the copy: {wrong}"
 
 
@@ -408,6 +409,8 @@ MEASURE_LAYOUT = """() => {
         if (style.overflowX === "visible" || element.scrollWidth <= element.clientWidth + 1) {
             continue;
         }
+        const forScreenReaders = style.clipPath === "inset(50%)" && element.clientWidth <= 1;
+        if (forScreenReaders) continue;  // hidden on purpose, read aloud whole
         const scrolls = ["auto", "scroll"].includes(style.overflowX);
         // The shades scroll with the box, the covers that hide them with its content.
         const attachments = style.backgroundAttachment.split(", ");
