@@ -29,6 +29,12 @@ plugins:
 """
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Tests marked `longest` first: spread over workers a file at a time, the longest
+    file then starts at once and the other files fill the other cores around it."""
+    items.sort(key=lambda item: item.get_closest_marker("longest") is None)
+
+
 class TinyProject:
     """A MkDocs project in a temporary folder, built in a subprocess like a maintainer would."""
 
