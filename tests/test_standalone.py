@@ -73,7 +73,8 @@ def run_copy(path: str, variant: str, scratch: Path) -> tuple[str, str]:
 
 @pytest.fixture(scope="module")
 def fresh_runs(tmp_path_factory) -> dict[tuple[str, str, str], tuple[str, str]]:
-    """Every distinct fresh run, a few at a time (imports dominate).
+    """Every distinct fresh run, a few at a time (imports dominate); tests ask for it
+    before the built site, so the runs start while the other worker builds it.
 
     Keys are ("file", path, variant) and ("copy", path, variant); a self-contained
     snippet's copy is its file's run under its first variant.
@@ -84,9 +85,7 @@ def fresh_runs(tmp_path_factory) -> dict[tuple[str, str, str], tuple[str, str]]:
         for path, ref in SNIPPETS
         if path not in SELF_CONTAINED
     ]
-    # Twice as many as cores: while they import, this file keeps the larger share of
-    # the machine, since every other file finishes long before it.
-    with ThreadPoolExecutor(max_workers=2 * (os.cpu_count() or 2)) as pool:
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
         outputs = pool.map(lambda job: job[0](*job[2:], scratch), jobs)
         runs = {
             (kind, path, variant): out
@@ -99,7 +98,7 @@ def fresh_runs(tmp_path_factory) -> dict[tuple[str, str, str], tuple[str, str]]:
 
 
 @pytest.mark.parametrize(("page", "ref"), REFERENCES, ids=[ref.path for _, ref in REFERENCES])
-def test_page_output_equals_a_standalone_run(built_site: Path, fresh_runs, page, ref):
+def test_page_output_equals_a_standalone_run(fresh_runs, built_site: Path, page, ref):
     shown = shown_snippets(html_path(built_site, page).read_text())[ref.path]
     stdout, stderr = fresh_runs["file", ref.path, primary(ref)]
     assert shown.stdout == as_shown(stdout)
@@ -107,13 +106,13 @@ def test_page_output_equals_a_standalone_run(built_site: Path, fresh_runs, page,
 
 
 @pytest.mark.parametrize(("path", "variant"), RUNS, ids=[f"{v}:{p}" for p, v in RUNS])
-def test_stored_output_is_byte_identical_to_a_standalone_run(built_site, fresh_runs, path, variant):
+def test_stored_output_is_byte_identical_to_a_standalone_run(fresh_runs, built_site, path, variant):
     stored = stored_result(path, variant)
     assert (stored.stdout, stored.stderr) == fresh_runs["file", path, variant]
 
 
 @pytest.mark.parametrize(("path", "ref"), SNIPPETS, ids=[path for path, _ in SNIPPETS])
-def test_each_copy_alone_prints_what_the_page_shows(built_site, fresh_runs, path: str, ref):
+def test_each_copy_alone_prints_what_the_page_shows(fresh_runs, built_site, path: str, ref):
     result = stored_result(path, primary(ref))
     stdout, stderr = fresh_runs["copy", path, primary(ref)]
     assert stdout == result.stdout
