@@ -74,7 +74,7 @@ def run_copy(path: str, variant: str, scratch: Path) -> tuple[str, str]:
 @pytest.fixture(scope="module")
 def fresh_runs(tmp_path_factory) -> dict[tuple[str, str, str], tuple[str, str]]:
     """Every distinct fresh run, a few at a time (imports dominate); tests ask for it
-    before the built site, so the runs start while the other worker builds it.
+    before the built site, so the runs start at once, with the suite.
 
     Keys are ("file", path, variant) and ("copy", path, variant); a self-contained
     snippet's copy is its file's run under its first variant.
