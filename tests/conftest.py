@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fcntl
 import os
 import shutil
 import subprocess
@@ -100,19 +101,30 @@ def site_variants() -> dict[str, Variant]:
 
 
 @pytest.fixture(scope="session")
-def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The real site, built once per test session with the project's own cache."""
-    site = tmp_path_factory.mktemp("built") / "site"
-    completed = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site)],
-        cwd=ROOT,
-        env={**os.environ, "CHECK_LINKS": "true"},
-        capture_output=True,
-        text=True,
-        timeout=1800,
-    )
-    if completed.returncode != 0:
-        pytest.fail(f"mkdocs build failed:\n{completed.stdout}\n{completed.stderr}")
+def built_site(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Path:
+    """The real site, built once per test session with the project's own cache.
+
+    The session's workers (pytest-xdist) share one build: the first to get here makes
+    it, the others wait for it and read it.
+    """
+    session = tmp_path_factory.getbasetemp()
+    shared = session if worker_id == "master" else session.parent
+    site, made = shared / "built" / "site", shared / "built" / "made"
+    with (shared / "built.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not made.exists():
+            site.parent.mkdir(exist_ok=True)
+            completed = subprocess.run(
+                [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site)],
+                cwd=ROOT,
+                env={**os.environ, "CHECK_LINKS": "true"},
+                capture_output=True,
+                text=True,
+                timeout=1800,
+            )
+            if completed.returncode != 0:
+                pytest.fail(f"mkdocs build failed:\n{completed.stdout}\n{completed.stderr}")
+            made.touch()
     return site
 
 
