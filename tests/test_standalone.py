@@ -45,27 +45,22 @@ def primary(ref) -> str:
 
 
 def run_alone(path: str, variant: str, scratch: Path) -> tuple[str, str]:
-    """Run one snippet under `variant` from an empty folder of its own.
-
-    A snippet with modules beside it runs where it lives; one without runs as a copy at
-    the same relative path inside that empty folder, so paths it prints are the same.
-    """
-    folder = scratch / f"{variant}-{path.replace('/', '_')}"
-    folder.mkdir()
+    """Run one snippet under `variant` from an empty folder of its own: where it lives if
+    it has modules beside it, or else as its copy (which is the file itself)."""
+    if path in SELF_CONTAINED:
+        return run_copy(path, variant, scratch / "file")
+    folder = scratch / "file" / f"{variant}-{path.replace('/', '_')}"
+    folder.mkdir(parents=True)
     variant_ = VARIANTS[variant]
-    if path not in SELF_CONTAINED:
-        return run_file(ROOT / path, folder, env=variant_.env, python=variant_.python(ROOT))
-    copy = folder / path
-    copy.parent.mkdir(parents=True)
-    copy.write_text(COPIES[path])
-    return run_file(copy, folder, root=folder, env=variant_.env, python=variant_.python(ROOT))
+    return run_file(ROOT / path, folder, env=variant_.env, python=variant_.python(ROOT))
 
 
 def run_copy(path: str, variant: str, scratch: Path) -> tuple[str, str]:
-    """Run the copy of a snippet with modules beside it as the only file of a folder."""
-    folder = scratch / f"copy-{path.replace('/', '_')}"
-    folder.mkdir()
-    copy = folder / Path(path).name
+    """Run a snippet's copy under `variant`, alone in an empty folder at the snippet's
+    relative path, so paths it prints are those of the page."""
+    folder = scratch / f"{variant}-{path.replace('/', '_')}"
+    copy = folder / path
+    copy.parent.mkdir(parents=True)
     copy.write_text(COPIES[path])
     variant_ = VARIANTS[variant]
     return run_file(copy, folder, root=folder, env=variant_.env, python=variant_.python(ROOT))
@@ -80,16 +75,16 @@ def fresh_runs(tmp_path_factory) -> dict[tuple[str, str, str], tuple[str, str]]:
     snippet's copy is its file's run under its first variant.
     """
     scratch = tmp_path_factory.mktemp("fresh")
-    jobs = [(run_alone, "file", path, variant) for path, variant in RUNS] + [
-        (run_copy, "copy", path, primary(ref))
+    jobs = [(run_alone, "file", path, variant, scratch) for path, variant in RUNS] + [
+        (run_copy, "copy", path, primary(ref), scratch / "copy")
         for path, ref in SNIPPETS
         if path not in SELF_CONTAINED
     ]
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
-        outputs = pool.map(lambda job: job[0](*job[2:], scratch), jobs)
+        outputs = pool.map(lambda job: job[0](*job[2:]), jobs)
         runs = {
             (kind, path, variant): out
-            for (_, kind, path, variant), out in zip(jobs, outputs, strict=True)
+            for (_, kind, path, variant, _), out in zip(jobs, outputs, strict=True)
         }
     for path, ref in SNIPPETS:
         if path in SELF_CONTAINED:
