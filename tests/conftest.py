@@ -10,6 +10,7 @@ import sys
 import textwrap
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from bs4 import BeautifulSoup
@@ -28,6 +29,32 @@ plugins:
       default_variants: [plain]
       timeout: 20
 """
+
+
+SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--screenshots",
+        action="store_true",
+        help=f"save what the browser tests see as PNG files in {SCREENSHOTS.relative_to(ROOT)}/",
+    )
+
+
+@pytest.fixture(scope="session")
+def screenshot(request: pytest.FixtureRequest) -> Callable[..., None]:
+    """Save a Playwright page as NAME.png in SCREENSHOTS, with `--screenshots`; or else
+    nothing. They are for people to look at (no test reads them), and encoding every
+    page's is a good part of the browser tests' time."""
+    wanted = request.config.getoption("screenshots")
+
+    def save(page: Any, name: str, full_page: bool = False) -> None:
+        if wanted:
+            SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=SCREENSHOTS / f"{name}.png", full_page=full_page)
+
+    return save
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

@@ -1,12 +1,13 @@
-"""The built site as readers use it: axe-core on every page, keyboard, and phone legibility.
+"""The built site as readers use it: layout, axe-core on every page, keyboard, and phone
+legibility.
 
 Every page of the sitemap is visited once per screen size (390x844, 1280x800) and colour
 scheme (light, dark), in one browser context each; one visit runs axe-core (WCAG 2.0,
-2.1 and 2.2, A and AA, and axe's best practices) and measures what the tests below
-assert. The colour scheme is the context's: the site's first palette follows the
-system's, and Material keeps a reader's own choice (`__palette` in local storage) only
-once the toggle is used, which these contexts never do.
-"""
+2.1 and 2.2, A and AA, and axe's best practices), where `npm ci` installed it, and
+measures what the tests below assert. The colour scheme is the context's: the site's
+first palette follows the system's, and Material keeps a reader's own choice
+(`__palette` in local storage) only once the toggle is used, which these contexts never
+do."""
 
 from __future__ import annotations
 
@@ -26,8 +27,10 @@ from test_browser import (  # the same served site, browser and helpers as test_
     TIMEOUT_MS,
     VIEWPORTS,
     Offline,
+    Screenshot,
     site_pages,
     visit,
+    watch_for_errors,
 )
 
 # test_browser's fixtures: pytest knows an imported fixture by the name it is imported as.
@@ -38,13 +41,16 @@ from test_browser import offline as offline_only  # noqa: F401
 pytestmark = [pytest.mark.site, pytest.mark.browser]
 
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
-if not AXE.exists():
-    pytest.skip("axe-core not installed: npm ci", allow_module_level=True)
 
 ARTIFACTS = ROOT / "test-artifacts"
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
 FAILING = {"serious", "critical"}
 SMALLEST_OUTPUT_PX = 11
+# Layout is measured on every page in light mode, and in dark mode on these: home, two
+# questions and a notebook (the scheme changes colours, not sizes).
+DARK_PAGES = ("", "thread-model/", "per-channel-outputs/", "notebooks/thread-model/")
+# nbconvert's alt text for an image whose notebook output has none.
+NO_DESCRIPTION = "No description has been provided for this image"
 OUTPUTS = ".snippet-output pre > code, .snippet-stderr pre > code, .jp-OutputArea-output pre"
 
 # One visit's measurements: every box that scrolls sideways and whether the keyboard
@@ -92,6 +98,55 @@ MEASURE = """outputsSelector => {
     return {scrollers: scrollers.length, unreachableBoxes, unreachableControls, outputs};
 }"""
 
+# Measured on a page with every tab's content shown: each output, under every variant.
+MEASURE_LAYOUT = """() => {
+    const shown = document.createElement("style");
+    shown.textContent = ".tabbed-content > .tabbed-block { display: block !important }";
+    document.head.append(shown);
+    const name = element => {
+        const text = (element.textContent || "").trim().split("\\n")[0].slice(0, 50);
+        return `${element.tagName.toLowerCase()}.${[...element.classList].join(".")} "${text}"`;
+    };
+    const problems = [];
+    if (document.documentElement.scrollWidth > window.innerWidth) {
+        problems.push(`page is ${document.documentElement.scrollWidth} px wide`);
+    }
+    const article = document.querySelector("article");
+    for (const pre of article.querySelectorAll("pre")) {
+        const text = pre.querySelector(":scope > code") || pre;
+        const whiteSpace = getComputedStyle(text).whiteSpace;
+        if (text.clientWidth && whiteSpace !== "pre") {
+            problems.push(`${name(pre)} wraps its lines (white-space: ${whiteSpace})`);
+        }
+    }
+    for (const element of article.querySelectorAll("*")) {
+        const style = getComputedStyle(element);
+        if (style.overflowX === "visible" || element.scrollWidth <= element.clientWidth + 1) {
+            continue;
+        }
+        const forScreenReaders = style.clipPath === "inset(50%)" && element.clientWidth <= 1;
+        if (forScreenReaders) continue;  // hidden on purpose, read aloud whole
+        const scrolls = ["auto", "scroll"].includes(style.overflowX);
+        // The shades scroll with the box, the covers that hide them with its content.
+        const attachments = style.backgroundAttachment.split(", ");
+        const marked = attachments.includes("local") && attachments.includes("scroll");
+        if (!scrolls || !marked) {
+            problems.push(
+                `${name(element)}: ${element.scrollWidth} px in ${element.clientWidth} px, `
+                + `overflow-x ${style.overflowX}, ${marked ? "" : "not "}marked`
+            );
+        }
+    }
+    for (const image of article.querySelectorAll("img")) {
+        const alt = (image.getAttribute("alt") || "").trim();
+        if (!alt || alt === NO_DESCRIPTION) problems.push(`image without a description: ${alt}`);
+        if (!image.naturalWidth) problems.push(`image did not load: ${alt}`);
+    }
+    shown.remove();
+    return problems;
+}""".replace("NO_DESCRIPTION", repr(NO_DESCRIPTION))
+
+
 AXE_RUN = """async tags => {
     const results = await axe.run(document, {
         runOnly: {type: "tag", values: tags}, resultTypes: ["violations"],
@@ -107,15 +162,25 @@ AXE_RUN = """async tags => {
 class Visit:
     """What one page showed at one size and scheme."""
 
-    violations: list[dict]
+    errors: list[str]  # console and script errors, failed requests
+    violations: list[dict] | None  # None: axe-core is not installed
     measures: dict
+    layout: list[str] | None  # None: not measured in this scheme
 
 
 class Audits:
     """Every page visited once per size and scheme, on first use, in one context each."""
 
-    def __init__(self, browser: sync_api.Browser, base_url: str, offline: Offline, site: Path):
+    def __init__(
+        self,
+        browser: sync_api.Browser,
+        base_url: str,
+        offline: Offline,
+        site: Path,
+        screenshot: Screenshot,
+    ):
         self.browser, self.base_url, self.offline = browser, base_url, offline
+        self.screenshot = screenshot
         self.paths = site_pages(site)
         self.done: dict[tuple[str, str], dict[str, Visit]] = {}
 
@@ -128,15 +193,24 @@ class Audits:
         context = self.browser.new_context(viewport=VIEWPORTS[size], color_scheme=scheme)
         context.set_default_timeout(TIMEOUT_MS)
         context.route("**/*", self.offline.route)
+        context.on("request", self.offline.record)
         page = context.new_page()
+        current, errors = watch_for_errors(page)
         visits = {}
         for path in self.paths:
+            current[0], before = path, len(errors)
             visit(page, self.base_url + path)
             page.wait_for_function(f"document.body.dataset.mdColorScheme === '{SCHEMES[scheme]}'")
-            page.add_script_tag(path=str(AXE))
-            visits[path or "/"] = Visit(
-                page.evaluate(AXE_RUN, AXE_TAGS), page.evaluate(MEASURE, OUTPUTS)
-            )
+            name = path.strip("/").replace("/", "-") or "index"
+            self.screenshot(page, f"{name}-{size}-{scheme}", full_page=True)
+            violations = None
+            if AXE.exists():
+                page.add_script_tag(path=str(AXE))
+                violations = page.evaluate(AXE_RUN, AXE_TAGS)
+            measured = scheme == "light" or path in DARK_PAGES
+            layout = page.evaluate(MEASURE_LAYOUT) if measured else None
+            measures = page.evaluate(MEASURE, OUTPUTS)
+            visits[path or "/"] = Visit(errors[before:], violations, measures, layout)
         context.close()
         return visits
 
@@ -147,19 +221,54 @@ def audits(
     served_site: str,  # noqa: F811
     offline_only: Offline,  # noqa: F811
     built_site: Path,
+    screenshot: Screenshot,
 ) -> Iterator[Audits]:
-    yield Audits(chromium, served_site, offline_only, built_site)
+    yield Audits(chromium, served_site, offline_only, built_site, screenshot)
 
 
 COMBINATIONS = [(size, scheme) for size in VIEWPORTS for scheme in SCHEMES]
 
 
 @pytest.mark.parametrize(("size", "scheme"), COMBINATIONS)
-def test_axe_finds_nothing_serious_on_any_page(audits: Audits, size: str, scheme: str):
-    """Fails on a serious or critical violation; lists the others (and writes them all)."""
+def test_every_page_loads_offline_without_errors(
+    audits: Audits,
+    offline_only: Offline,  # noqa: F811
+    size: str,
+    scheme: str,
+):
+    """No console error, script error, failed request or HTTP error, and no request for
+    anything but the served site."""
     visits = audits(size, scheme)
     assert len(visits) > 10
-    found = [(path, violation) for path, seen in visits.items() for violation in seen.violations]
+    problems = [error for seen in visits.values() for error in seen.errors]
+    leaving = offline_only.leaving()
+    assert not problems and not leaving, "\n".join(
+        [*problems, "requests that left 127.0.0.1:", *leaving]
+    )
+
+
+@pytest.mark.parametrize(("size", "scheme"), COMBINATIONS)
+def test_layout_of_every_page(audits: Audits, size: str, scheme: str):
+    """No page is wider than the screen, outputs keep their lines, wide boxes scroll
+    visibly, images load and are described."""
+    visits = audits(size, scheme)
+    assert len(visits) > 10
+    measured = {path: seen.layout for path, seen in visits.items() if seen.layout is not None}
+    assert len(measured) >= len(DARK_PAGES)
+    problems = [f"{path}: {found}" for path, layout in measured.items() for found in layout]
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize(("size", "scheme"), COMBINATIONS)
+def test_axe_finds_nothing_serious_on_any_page(audits: Audits, size: str, scheme: str):
+    """Fails on a serious or critical violation; lists the others (and writes them all)."""
+    if not AXE.exists():
+        pytest.skip("axe-core not installed: npm ci")
+    visits = audits(size, scheme)
+    assert len(visits) > 10
+    found = [
+        (path, violation) for path, seen in visits.items() for violation in seen.violations or []
+    ]
     ARTIFACTS.mkdir(exist_ok=True)
     report = {path: seen.violations for path, seen in visits.items()}
     (ARTIFACTS / f"axe-{size}-{scheme}.json").write_text(json.dumps(report, indent=1))

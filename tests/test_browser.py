@@ -7,7 +7,7 @@ import io
 import sys
 import threading
 import xml.etree.ElementTree as ET
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
@@ -41,14 +41,12 @@ DESKTOP = {"width": 1280, "height": 800}
 MOBILE = {"width": 390, "height": 844}
 VIEWPORTS = {"desktop": DESKTOP, "mobile": MOBILE}
 SCHEMES = {"light": "default", "dark": "slate"}  # material's name for each
-# Pages also measured and photographed in dark mode: a question, a notebook, home.
-DARK_PAGES = ("", "thread-model/", "per-channel-outputs/", "notebooks/thread-model/")
-SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
 BOX_TABLE_STARTS = tuple("┏┃┡│├└")
 # Material 9.8 puts the button in `nav.md-code__nav`; earlier versions use `.md-clipboard`.
 COPY_BUTTON = 'button.md-code__button[data-md-type="copy"], button.md-clipboard'
-# nbconvert's alt text for an image whose notebook output has none.
-NO_DESCRIPTION = "No description has been provided for this image"
+
+
+Screenshot = Callable[..., None]  # conftest's `screenshot`: (page, name, full_page=False)
 
 
 class QuietHandler(SimpleHTTPRequestHandler):
@@ -184,47 +182,35 @@ def visit(page: sync_api.Page, url: str) -> None:
     page.goto(url, wait_until="networkidle", timeout=TIMEOUT_MS)
 
 
-def test_every_page_loads_offline_without_errors(
-    built_site: Path, base_url: str, page: sync_api.Page, offline: Offline
-):
-    paths = site_pages(built_site)
-    assert len(paths) > 1
-    problems: list[str] = []
+def watch_for_errors(page: sync_api.Page) -> tuple[list[str], list[str]]:
+    """Record what goes wrong on `page`: console errors, script errors, failed requests and
+    HTTP errors, each after the path in the first list (set it before each visit)."""
     current = [""]
+    problems: list[str] = []
+
+    def report(problem: str) -> None:
+        problems.append(f"{current[0] or '/'}: {problem}")
+
     page.on(
-        "console",
-        lambda message: (
-            problems.append(f"{current[0]}: console {message.type}: {message.text}")
-            if message.type == "error"
-            else None
-        ),
+        "console", lambda message: message.type == "error" and report(f"console: {message.text}")
     )
-    page.on("pageerror", lambda error: problems.append(f"{current[0]}: page error: {error}"))
+    page.on("pageerror", lambda error: report(f"page error: {error}"))
     # ERR_ABORTED is the browser cancelling a request (the next navigation), not a failure;
     # blocked requests fail with ERR_FAILED and missing files show as HTTP 404.
     page.on(
         "requestfailed",
         lambda request: (
-            problems.append(f"{current[0]}: request failed: {request.url} ({request.failure})")
-            if request.failure != "net::ERR_ABORTED"
-            else None
+            request.failure != "net::ERR_ABORTED"
+            and report(f"request failed: {request.url} ({request.failure})")
         ),
     )
     page.on(
         "response",
         lambda response: (
-            problems.append(f"{current[0]}: HTTP {response.status}: {response.url}")
-            if response.status >= 400
-            else None
+            response.status >= 400 and report(f"HTTP {response.status}: {response.url}")
         ),
     )
-    for path in paths:
-        current[0] = path or "/"
-        visit(page, base_url + path)
-    leaving = offline.leaving()
-    assert not problems and not leaving, "\n".join(
-        [*problems, "requests that left 127.0.0.1:", *leaving]
-    )
+    return current, problems
 
 
 def test_each_copy_button_gives_the_snippets_copy(
@@ -277,7 +263,7 @@ def test_search_finds_the_page(base_url: str, page: sync_api.Page, query: str, e
 
 
 def test_search_previews_are_short_and_links_carry_no_empty_parameter(
-    base_url: str, contexts: dict[str, sync_api.BrowserContext]
+    base_url: str, contexts: dict[str, sync_api.BrowserContext], screenshot: Screenshot
 ):
     """On a phone: results for a number in the thread's summary, previews without code or
     tables, links without an empty `?h=`, and the focus shown on a result."""
@@ -299,7 +285,7 @@ def test_search_previews_are_short_and_links_carry_no_empty_parameter(
         """() => [document.activeElement.classList.contains("md-search-result__link"),
             getComputedStyle(document.activeElement).outlineStyle]"""
     )
-    page.screenshot(path=SCREENSHOTS / "search-mobile.png")
+    screenshot(page, "search-mobile")
     page.close()
     assert results
     for result in results:
@@ -344,11 +330,10 @@ def test_model_summary_table_lines_up(
 
 
 def test_model_summary_reads_at_11_px_on_a_phone_and_opens_full_screen(
-    contexts: dict[str, sync_api.BrowserContext], base_url: str
+    contexts: dict[str, sync_api.BrowserContext], base_url: str, screenshot: Screenshot
 ):
     """Its 76 columns keep the code size on a desktop; on a 390 px phone they are 11 px,
     scroll sideways, and "Full screen" (by keyboard here) shows them on the whole screen."""
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     measure = """code => ({
         whiteSpace: getComputedStyle(code).whiteSpace,
         fits: code.scrollWidth <= code.clientWidth,
@@ -367,7 +352,7 @@ def test_model_summary_reads_at_11_px_on_a_phone_and_opens_full_screen(
         sizes[label]["button"] = button.is_visible()
         if label == "mobile":
             code.scroll_into_view_if_needed()
-            page.screenshot(path=SCREENSHOTS / "summary-mobile-inline.png")
+            screenshot(page, "summary-mobile-inline")
             button.focus()
             page.keyboard.press("Enter")
             dialog = page.locator("dialog.output-dialog")
@@ -376,7 +361,7 @@ def test_model_summary_reads_at_11_px_on_a_phone_and_opens_full_screen(
                     fontSize: parseFloat(getComputedStyle(pre).fontSize),
                     width: pre.closest("dialog").getBoundingClientRect().width})"""
             )
-            page.screenshot(path=SCREENSHOTS / "summary-mobile-full-screen.png")
+            screenshot(page, "summary-mobile-full-screen")
             assert full["open"] and full["width"] == MOBILE["width"], full
             assert full["text"] == code.evaluate("code => code.textContent").rstrip("\n")
             assert full["fontSize"] > sizes[label]["fontSize"], full
@@ -389,82 +374,6 @@ def test_model_summary_reads_at_11_px_on_a_phone_and_opens_full_screen(
     assert desktop["fits"] and not desktop["button"] and mobile["pageFits"], sizes
     assert 11 <= mobile["fontSize"] < desktop["fontSize"], sizes
     assert not mobile["fits"] and mobile["button"], sizes
-
-
-# Measured on a page with every tab's content shown: each output, under every variant.
-MEASURE_LAYOUT = """() => {
-    const shown = document.createElement("style");
-    shown.textContent = ".tabbed-content > .tabbed-block { display: block !important }";
-    document.head.append(shown);
-    const name = element => {
-        const text = (element.textContent || "").trim().split("\\n")[0].slice(0, 50);
-        return `${element.tagName.toLowerCase()}.${[...element.classList].join(".")} "${text}"`;
-    };
-    const problems = [];
-    if (document.documentElement.scrollWidth > window.innerWidth) {
-        problems.push(`page is ${document.documentElement.scrollWidth} px wide`);
-    }
-    const article = document.querySelector("article");
-    for (const pre of article.querySelectorAll("pre")) {
-        const text = pre.querySelector(":scope > code") || pre;
-        const whiteSpace = getComputedStyle(text).whiteSpace;
-        if (text.clientWidth && whiteSpace !== "pre") {
-            problems.push(`${name(pre)} wraps its lines (white-space: ${whiteSpace})`);
-        }
-    }
-    for (const element of article.querySelectorAll("*")) {
-        const style = getComputedStyle(element);
-        if (style.overflowX === "visible" || element.scrollWidth <= element.clientWidth + 1) {
-            continue;
-        }
-        const forScreenReaders = style.clipPath === "inset(50%)" && element.clientWidth <= 1;
-        if (forScreenReaders) continue;  // hidden on purpose, read aloud whole
-        const scrolls = ["auto", "scroll"].includes(style.overflowX);
-        // The shades scroll with the box, the covers that hide them with its content.
-        const attachments = style.backgroundAttachment.split(", ");
-        const marked = attachments.includes("local") && attachments.includes("scroll");
-        if (!scrolls || !marked) {
-            problems.push(
-                `${name(element)}: ${element.scrollWidth} px in ${element.clientWidth} px, `
-                + `overflow-x ${style.overflowX}, ${marked ? "" : "not "}marked`
-            );
-        }
-    }
-    for (const image of article.querySelectorAll("img")) {
-        const alt = (image.getAttribute("alt") || "").trim();
-        if (!alt || alt === NO_DESCRIPTION) problems.push(`image without a description: ${alt}`);
-        if (!image.naturalWidth) problems.push(`image did not load: ${alt}`);
-    }
-    shown.remove();
-    return problems;
-}""".replace("NO_DESCRIPTION", repr(NO_DESCRIPTION))
-
-
-@pytest.mark.parametrize("label", VIEWPORTS)
-def test_layout_of_every_page(
-    built_site: Path,
-    base_url: str,
-    contexts: dict[str, sync_api.BrowserContext],
-    label: str,
-):
-    """No page is wider than the screen, outputs keep their lines, wide boxes scroll visibly."""
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page = contexts[label].new_page()
-    problems = []
-    for path in site_pages(built_site):
-        visit(page, base_url + path)
-        name = path.strip("/").replace("/", "-") or "index"
-        schemes = ("light", "dark") if path in DARK_PAGES else ("light",)
-        for scheme in schemes:
-            page.emulate_media(color_scheme=scheme)
-            page.wait_for_function(f"document.body.dataset.mdColorScheme === '{SCHEMES[scheme]}'")
-            page.screenshot(path=SCREENSHOTS / f"{name}-{label}-{scheme}.png", full_page=True)
-            problems += [
-                f"{path or '/'} ({scheme}): {found}" for found in page.evaluate(MEASURE_LAYOUT)
-            ]
-        page.emulate_media(color_scheme="light")
-    page.close()
-    assert not problems, "\n".join(problems)
 
 
 def edge_shades(code: sync_api.Locator) -> tuple[float, float]:
@@ -499,7 +408,7 @@ def test_a_block_that_scrolls_shows_a_shade_where_it_continues(
 
 @pytest.mark.parametrize("label", VIEWPORTS)
 def test_a_figure_opens_larger_and_closes(
-    base_url: str, contexts: dict[str, sync_api.BrowserContext], label: str
+    base_url: str, contexts: dict[str, sync_api.BrowserContext], label: str, screenshot: Screenshot
 ):
     """By keyboard, the tallest figure: Enter shows it larger than shown (on a phone, wider
     than the screen), Escape closes and gives the focus back."""
@@ -518,7 +427,7 @@ def test_a_figure_opens_larger_and_closes(
     dialog = page.locator("dialog.figure-dialog")
     assert dialog.evaluate("dialog => dialog.open")
     enlarged = dialog.locator("img").evaluate(size)
-    page.screenshot(path=SCREENSHOTS / f"figure-enlarged-{label}.png")
+    screenshot(page, f"figure-enlarged-{label}")
     assert enlarged[0] > shown[0] and enlarged[1] > shown[1], (shown, enlarged)
     if label == "mobile":
         assert enlarged[0] > MOBILE["width"]

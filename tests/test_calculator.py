@@ -27,8 +27,8 @@ from site_pages import html_path, shown_snippets
 from test_browser import (  # noqa: F401 (fixtures)
     DESKTOP,
     MOBILE,
-    SCREENSHOTS,
     Offline,
+    Screenshot,
     base_url,
     browser,
     context,
@@ -375,6 +375,7 @@ def test_layout_on_a_phone_and_in_dark_mode(
     offline: Offline,
     scheme: str,
     viewport: dict[str, int],
+    screenshot: Screenshot,
 ):
     themed = browser.new_context(viewport=viewport, color_scheme=scheme)
     themed.route("**/*", offline.route)
@@ -386,9 +387,8 @@ def test_layout_on_a_phone_and_in_dark_mode(
     )
     expected = "slate" if scheme == "dark" else "default"
     assert page.locator("body").get_attribute("data-md-color-scheme") == expected
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    name = f"calculator-{'mobile' if viewport == MOBILE else 'desktop'}-{scheme}.png"
-    page.screenshot(path=SCREENSHOTS / name, full_page=True)
+    name = f"calculator-{'mobile' if viewport == MOBILE else 'desktop'}-{scheme}"
+    screenshot(page, name, full_page=True)
     width = viewport["width"]
     assert page.evaluate("document.documentElement.scrollWidth") <= width
     outside = page.eval_on_selector_all(
@@ -453,7 +453,7 @@ def test_a_bad_address_is_reported_at_the_top(page: sync_api.Page, base_url: str
     [("sequence", ["length", "channels"]), ("volume", ["depth", "height", "width", "channels"])],
 )
 def test_a_sequence_or_a_volume_is_chosen_in_the_form(
-    page: sync_api.Page, base_url: str, kind: str, axes: list[str]
+    page: sync_api.Page, base_url: str, kind: str, axes: list[str], screenshot: Screenshot
 ):
     visit(page, base_url + "calculator/?input=8x8x3")
     choice = page.locator('.calc-input select[data-input="kind"]')
@@ -471,8 +471,7 @@ def test_a_sequence_or_a_volume_is_chosen_in_the_form(
     spec = page.evaluate("calculator.parse(location.search).spec")
     assert len(spec["input"]) == len(axes)
     assert shown_rows(page.evaluate("calculator.read()")) == keras_rows(judge(spec))
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     for name, viewport in (("mobile", MOBILE), ("desktop", DESKTOP)):
         page.set_viewport_size(viewport)
-        page.screenshot(path=SCREENSHOTS / f"calculator-{kind}-{name}.png", full_page=True)
+        screenshot(page, f"calculator-{kind}-{name}", full_page=True)
         assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]

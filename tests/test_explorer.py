@@ -24,8 +24,8 @@ from site_pages import html_path, shown_snippets
 from test_browser import (  # noqa: F401 (fixtures)
     DESKTOP,
     MOBILE,
-    SCREENSHOTS,
     Offline,
+    Screenshot,
     base_url,
     browser,
     context,
@@ -151,6 +151,7 @@ def test_layout_on_a_phone_and_in_dark_mode(
     offline: Offline,
     scheme: str,
     viewport: dict[str, int],
+    screenshot: Screenshot,
 ):
     themed = browser.new_context(viewport=viewport, color_scheme=scheme)
     themed.route("**/*", offline.route)
@@ -161,9 +162,7 @@ def test_layout_on_a_phone_and_in_dark_mode(
     expected = "slate" if scheme == "dark" else "default"
     assert page.locator("body").get_attribute("data-md-color-scheme") == expected
     explorer = page.locator("#explorer")
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    name = f"explorer-{'mobile' if viewport == MOBILE else 'desktop'}-{scheme}.png"
-    page.screenshot(path=SCREENSHOTS / name, full_page=True)
+    screenshot(page, f"explorer-{'mobile' if viewport == MOBILE else 'desktop'}-{scheme}", True)
     width = viewport["width"]
     assert page.evaluate("document.documentElement.scrollWidth") <= width
     wide = explorer.evaluate(
