@@ -1,4 +1,6 @@
-"""The built site in a real browser: pages load offline, copy, search, layout, dark mode."""
+"""The built site in a real browser: copy buttons, search, the thread's summary and figures
+on a phone, scrolling shades, dark mode; and the server, browser and helpers that
+`test_accessibility` (every page at each size and scheme) and the tools' tests share."""
 
 from __future__ import annotations
 
