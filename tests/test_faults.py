@@ -23,9 +23,11 @@ DAMAGE = {
     "random bytes": lambda entry: entry.write_bytes(os.urandom(64)),
     "empty": lambda entry: entry.write_bytes(b""),
     "truncated": lambda entry: entry.write_bytes(entry.read_bytes()[:25]),
-    "JSON of another shape": lambda entry: entry.write_text('{"format": 2, "result": [1]}'),
+    "JSON of another shape": lambda entry: entry.write_text(
+        json.dumps({"format": Cache.FORMAT, "data": [1]})
+    ),
     "a text field that is a number": lambda entry: entry.write_text(
-        json.dumps({"format": 2, "result": {**RESULT.to_json(), "stdout": 5}})
+        json.dumps({"format": Cache.FORMAT, "data": {**RESULT.to_json(), "stdout": 5}})
     ),
     "an older format": lambda entry: entry.write_text(json.dumps(RESULT.to_json())),
     "a folder": lambda entry: (entry.unlink(), entry.mkdir(), (entry / "x").write_text("x")),

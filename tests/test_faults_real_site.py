@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -42,7 +43,7 @@ def with_results(built_site: Path, project: Path) -> Path:
 def versions(entry: Path) -> dict[str, str]:
     """The versions a stored run result names (none if it is not readable)."""
     try:
-        return json.loads(entry.read_bytes())["result"]["versions"]
+        return json.loads(entry.read_bytes())["data"]["versions"]
     except (ValueError, KeyError, TypeError):
         return {}
 
@@ -50,8 +51,9 @@ def versions(entry: Path) -> dict[str, str]:
 def test_two_builds_at_once_from_an_empty_cache_both_succeed(built_site: Path, tmp_path: Path):
     """Each stages its own folder: the theme hook of one never deletes what the other copies.
 
-    Notebooks, their rendering and the templates' cache all start empty; the run
-    results are there, so that the two builds race on everything but the runs.
+    Notebooks, their rendering, the pages' renders and the templates' cache all start
+    empty; the run results are there, so that the two builds race on everything but the
+    runs.
     """
     project = copy_of_the_site(tmp_path)
     with_results(built_site, project)
@@ -66,6 +68,7 @@ def test_two_builds_at_once_from_an_empty_cache_both_succeed(built_site: Path, t
     again = build(project)
     assert again.returncode == 0, again.stderr
     assert "snipexec: 0 run(s)" in again.stderr  # the cache is sound
+    assert re.search(r"snipexec: (\d+) of \1 page renders", again.stderr), again.stderr[-2000:]
 
 
 def test_a_cache_garbled_through_and_through_is_rebuilt(built_site: Path, tmp_path: Path):

@@ -1,4 +1,4 @@
-"""A folder of JSON files, one per run result, written atomically."""
+"""Folders of JSON files, one per key, written atomically: run results and page renders."""
 
 from __future__ import annotations
 
@@ -10,47 +10,52 @@ import tempfile
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
 from .results import RunResult
 
-FORMAT = 3  # bump when the stored shape changes: older entries then count as missing
 RECENT_BUILDS = 3  # entries used by none of the last builds, and older than them, go
 
 
-class Cache:
-    """Run results stored by key under `folder`.
+class JsonStore:
+    """JSON documents stored by key under `folder`, each with the store's `format`.
 
     Anything at an entry's place that is not a readable entry of this format (missing,
     empty, torn, random bytes, another shape, a folder) is a miss, never an error: it is
-    counted in `damaged`, and the next `put` replaces it.
+    counted in `damaged`, and the next `write` replaces it.
     """
 
-    def __init__(self, folder: Path):
-        """Use (and create on first write) `folder`."""
+    def __init__(self, folder: Path, format: int):
+        """Use (and create on first write) `folder`; entries of another `format` are misses."""
         self.folder = folder
+        self.format = format
         self.damaged: set[str] = set()
         self._lock = threading.Lock()
 
     def _entry(self, key: str) -> Path:
         return self.folder / f"{key}.json"
 
-    def get(self, key: str) -> RunResult | None:
-        """Return the result stored under `key`, or `None`."""
+    def read(self, key: str) -> Any:
+        """The data stored under `key`, or `None`."""
         entry = self._entry(key)
         try:
-            data = json.loads(entry.read_bytes())
-            if data.get("format") != FORMAT:
+            stored = json.loads(entry.read_bytes())
+            if stored.get("format") != self.format:
                 raise ValueError("another format")
-            return RunResult.from_json(data["result"])
+            return stored["data"]
         except FileNotFoundError:
             return None
         except (OSError, ValueError, TypeError, KeyError, AttributeError):
-            with self._lock:
-                self.damaged.add(entry.name)
+            self.mark_damaged(key)
             return None
 
-    def put(self, key: str, result: RunResult) -> None:
-        """Store `result` under `key`: readers see the old entry or the new one, never half."""
+    def mark_damaged(self, key: str) -> None:
+        """Count the entry under `key` as unreadable (its data is not of the right shape)."""
+        with self._lock:
+            self.damaged.add(self._entry(key).name)
+
+    def write(self, key: str, data: Any) -> None:
+        """Store `data` under `key`: readers see the old entry or the new one, never half."""
         self.folder.mkdir(parents=True, exist_ok=True)
         entry = self._entry(key)
         if entry.is_dir() and not entry.is_symlink():
@@ -58,7 +63,7 @@ class Cache:
         handle, temporary = tempfile.mkstemp(dir=self.folder, prefix=".", suffix=".tmp")
         try:
             with os.fdopen(handle, "w", encoding="utf-8") as file:
-                json.dump({"format": FORMAT, "result": result.to_json()}, file)
+                json.dump({"format": self.format, "data": data}, file)
                 file.flush()
                 os.fsync(file.fileno())
             os.replace(temporary, entry)
@@ -94,9 +99,34 @@ class Cache:
         return removed
 
     def size(self) -> int:
-        """Bytes the cache folder holds, everything in it counted."""
+        """Bytes the folder holds, everything in it (and in folders under it) counted."""
         total = 0
         for file in self.folder.rglob("*"):
             with contextlib.suppress(OSError):
                 total += file.stat().st_size if file.is_file() else 0
         return total
+
+
+class Cache(JsonStore):
+    """Run results stored by key under `folder`."""
+
+    FORMAT = 4  # bump when the stored shape changes: older entries then count as missing
+
+    def __init__(self, folder: Path):
+        """Use (and create on first write) `folder`."""
+        super().__init__(folder, self.FORMAT)
+
+    def get(self, key: str) -> RunResult | None:
+        """Return the result stored under `key`, or `None`."""
+        data = self.read(key)
+        if data is None:
+            return None
+        try:
+            return RunResult.from_json(data)
+        except (ValueError, TypeError, KeyError, AttributeError):
+            self.mark_damaged(key)
+            return None
+
+    def put(self, key: str, result: RunResult) -> None:
+        """Store `result` under `key`."""
+        self.write(key, result.to_json())

@@ -41,6 +41,7 @@ from .render import (
     with_copy,
 )
 from .rendered_notebooks import drop_unreadable
+from .rendered_pages import RenderedPages
 from .results import RunResult
 from .runner import WorkerError
 from .staging import StagedSite
@@ -135,6 +136,7 @@ class SnippetExecPlugin(BasePlugin[PluginConfig]):
         self.references: dict[str, tuple[str, list[SnippetRef]]] = {}  # page -> text, blocks
         self.own_seconds = 0.0  # this build's time in the plugin's hooks, waits for runs included
         self.rebuilds = PartialRebuilds()
+        self.rendered_pages = RenderedPages(self.root / "pages")
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Remember whether this is a one-off build or a long-lived server.
@@ -173,6 +175,7 @@ class SnippetExecPlugin(BasePlugin[PluginConfig]):
         if self.notebook_pages is None or self.notebook_pages.folder != generated:
             self.notebook_pages = NotebookPages(self.root, generated)
         self.notebook_pages.sources.clear()
+        self.rendered_pages = RenderedPages(generated / "pages")
         self.notebook_pages.later = {} if self.rebuilds.notebooks_watched else None
         self.execution = Execution(
             root=self.root,
@@ -213,6 +216,11 @@ class SnippetExecPlugin(BasePlugin[PluginConfig]):
             if self.config.notebooks:
                 self._notebook_pages().add(files, config, file)
         return _snippet_pages_last(files, set(pages), self._generated())
+
+    def on_pre_page(self, page: Page, *, config: MkDocsConfig, files: Files) -> Page:
+        """Have the page reuse its last render when nothing it is made of changed."""
+        self.rendered_pages.wrap(page)
+        return page
 
     @_timed
     def on_page_markdown(
@@ -400,6 +408,7 @@ class SnippetExecPlugin(BasePlugin[PluginConfig]):
         Under a dirty server, mark the pages this rebuild renders.
         """
         nav = self._notebook_pages().nav(nav, files)
+        self.rendered_pages.begin(config, files)
         if self.rebuilds.active:
             watched = [self.root / folder for folder in self.config.watch]
             watched += [Path(folder) for folder in config.watch]
@@ -539,6 +548,15 @@ class SnippetExecPlugin(BasePlugin[PluginConfig]):
         )
         if cache.damaged:
             log.info("%d unreadable cache entries were run again and replaced", len(cache.damaged))
+        pages = self.rendered_pages
+        if not self.rebuilds.skipped:  # a dirty rebuild does not read what the others need
+            pages.finish(execution.started)
+        if pages.reused or pages.made:
+            log.info(
+                "%d of %d page renders and search indexings reused from the cache",
+                pages.reused,
+                pages.reused + pages.made,
+            )
         execution.close()
 
 

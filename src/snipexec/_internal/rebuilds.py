@@ -25,7 +25,6 @@ import logging
 import os
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +33,8 @@ from mkdocs.plugins import get_plugin_logger
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.nav import Navigation
 from mkdocs.utils import get_markdown_title
+
+from .cross_references import Anchor, anchors_by_page, autorefs_plugin, register, unreadable
 
 log = get_plugin_logger("snipexec")
 
@@ -93,10 +94,10 @@ class PartialRebuilds:
         everything = (
             site != self._site
             or _search_elsewhere(config)
-            or _anchors_elsewhere(config)
+            or unreadable(config)
             or any(self._renamed(file) for file in pages if id(file.page) in titled_by_heading)
         )
-        keys = {uri: _digest([markdown, *runs]) for uri, (markdown, runs) in made_of.items()}
+        keys = {uri: digest([markdown, *runs]) for uri, (markdown, runs) in made_of.items()}
         self._runs = {uri: runs for uri, (_, runs) in made_of.items()}
         stale = 0
         for file in pages:
@@ -129,7 +130,7 @@ class PartialRebuilds:
 
     def restore(self, config: MkDocsConfig, files: Files) -> None:
         """Give the skipped pages what their last render gave the build; keep the titles."""
-        search = _search_index(config)
+        search = search_plugin(config)
         if search is not None and self.active:
             search.search_index_prev = None  # its own merge keeps one page's entries only
         skipped = [
@@ -146,17 +147,10 @@ class PartialRebuilds:
         if search is not None:
             for page in skipped:
                 search.search_index.entries.extend(self._search.get(page.url, []))
-        autorefs = config.plugins.get("autorefs")
+        autorefs = autorefs_plugin(config)
         if autorefs is not None:
             for page in skipped:
-                for anchor in self._anchors.get(page.url, []):
-                    autorefs.register_anchor(
-                        page,
-                        anchor.identifier,
-                        anchor.anchor,
-                        title=anchor.title,
-                        primary=anchor.primary,
-                    )
+                register(autorefs, page, self._anchors.get(page.url, []))
         # MkDocs asks again whether a page changed before writing it: one saved since it
         # was skipped would be written without content. It waits for the next build.
         self._saved_meanwhile = set()
@@ -188,15 +182,15 @@ class PartialRebuilds:
             for uri, runs in self._runs.items()
             if uri not in self.skipped and not shown.issuperset(runs)
         }
-        search = _search_index(config)
+        search = search_plugin(config)
         if search is not None:
             entries: dict[str, list[dict[str, Any]]] = {}
             for entry in search.search_index.entries:
                 entries.setdefault(entry["location"].partition("#")[0], []).append(entry)
             self._search = entries
-        autorefs = config.plugins.get("autorefs")
-        if autorefs is not None and not _anchors_elsewhere(config):
-            self._anchors = _anchors(autorefs)
+        autorefs = autorefs_plugin(config)
+        if autorefs is not None:
+            self._anchors = anchors_by_page(autorefs)
 
 
 def _without_dirty_warning(record: logging.LogRecord) -> bool:
@@ -218,7 +212,7 @@ def _site_key(config: MkDocsConfig, pages: Iterable[File]) -> str:
     templates = [Path(folder) for folder in config.theme.dirs if Path(folder).is_relative_to(root)]
     parts.append(_state_of([*hooks, *templates]))
     parts.append(os.environ.get("SNIPEXEC_EXECUTE", ""))
-    return _digest(parts)
+    return digest(parts)
 
 
 def _state_of(paths: Iterable[Path]) -> str:
@@ -229,7 +223,7 @@ def _state_of(paths: Iterable[Path]) -> str:
             if file.is_file():
                 stat = file.stat()
                 entries.append(f"{file}:{stat.st_size}:{stat.st_mtime_ns}")
-    return _digest(entries)
+    return digest(entries)
 
 
 def _documented_code(config: MkDocsConfig) -> list[Path]:
@@ -246,44 +240,14 @@ def _documents_code(file: File) -> bool:
     return markdown and bool(CODE_DOCUMENTATION.search(file.content_string))
 
 
-@dataclass(frozen=True)
-class Anchor:
-    """A target of cross-references (mkdocs-autorefs) that a page registered as it rendered."""
-
-    identifier: str
-    anchor: str
-    title: str | None
-    primary: bool
-
-
-def _anchors(autorefs: Any) -> dict[str, list[Anchor]]:
-    """The targets autorefs knows, by the URL of the page that holds each."""
-    titles = autorefs._title_map
-    found: dict[str, list[Anchor]] = {}
-    for primary, urls in ((True, autorefs._primary_url_map), (False, autorefs._secondary_url_map)):
-        for identifier, addresses in urls.items():
-            for url in addresses:
-                page, _, anchor = url.partition("#")
-                target = Anchor(identifier, anchor, titles.get(url), primary)
-                found.setdefault(page, []).append(target)
-    return found
-
-
-def _anchors_elsewhere(config: MkDocsConfig) -> bool:
-    """Whether autorefs keeps its targets where `remember` cannot read them."""
-    autorefs = config.plugins.get("autorefs")
-    kept = ("_primary_url_map", "_secondary_url_map", "_title_map", "register_anchor")
-    return autorefs is not None and not all(hasattr(autorefs, name) for name in kept)
-
-
 def _search_elsewhere(config: MkDocsConfig) -> bool:
     """Whether a search plugin keeps its index where `restore` cannot carry pages over."""
     configured = any(config.plugins.get(name) is not None for name in SEARCH_PLUGINS)
-    return configured and _search_index(config) is None
+    return configured and search_plugin(config) is None
 
 
-def _search_index(config: MkDocsConfig) -> Any:
-    """The search plugin, if it is one that keeps its entries where `restore` expects."""
+def search_plugin(config: MkDocsConfig) -> Any:
+    """The search plugin, if it keeps its entries where they can be read and added to."""
     for name in SEARCH_PLUGINS:
         plugin = config.plugins.get(name)
         if plugin is not None and hasattr(getattr(plugin, "search_index", None), "entries"):
@@ -291,8 +255,9 @@ def _search_index(config: MkDocsConfig) -> Any:
     return None
 
 
-def _digest(parts: Iterable[str]) -> str:
-    digest = hashlib.sha256()
+def digest(parts: Iterable[str]) -> str:
+    """A key of `parts`, in order."""
+    hashed = hashlib.sha256()
     for part in parts:
-        digest.update(part.encode() + b"\0")
-    return digest.hexdigest()
+        hashed.update(part.encode() + b"\0")
+    return hashed.hexdigest()

@@ -163,8 +163,9 @@ class Installed:
             distribution = None if name in found else self.distribution(name)
             if distribution is None:
                 continue
-            found[name] = distribution.version
-            for requirement in distribution.requires or ():
+            metadata = distribution.metadata  # parsed once: the version and requirements
+            found[name] = metadata["Version"]
+            for requirement in metadata.get_all("Requires-Dist") or ():
                 name_part, _, marker = requirement.partition(";")
                 required = _REQUIREMENT_NAME.match(name_part.strip())
                 if required and "extra" not in marker:
