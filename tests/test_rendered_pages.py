@@ -1,6 +1,6 @@
-"""Page renders and search entries kept between builds: the real site written by a build that
-reuses every render is the site a build that renders every page writes; on tiny projects,
-each thing a render depends on besides its page's Markdown renders the page again."""
+"""Page renders and search entries kept between builds, and notebooks rendered early: the
+real site is the same either way; on tiny projects, each thing a render depends on
+besides its page's Markdown renders the page again."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from conftest import TinyProject, copy_of_the_site
+from site_pages import references
 from test_faults_real_site import build, with_results
 
 REUSED = re.compile(r"snipexec: (\d+) of (\d+) page renders and search indexings reused")
@@ -28,23 +29,38 @@ def files_of(site: Path) -> dict[str, bytes]:
 
 
 @pytest.mark.site
-def test_the_real_site_reusing_every_render_is_the_site_rendered_afresh(
+def test_the_real_site_is_the_same_with_renders_reused_and_notebooks_rendered_early(
     built_site: Path, tmp_path: Path
 ):
+    """A first build renders every page, and each notebook as soon as it is written; a
+    second reuses every page's render and renders the notebooks in MkDocs' own order
+    (mkdocs-jupyter's cache emptied). Both write the same files, byte for byte."""
     project = copy_of_the_site(tmp_path)
     with_results(built_site, project)  # the run results only: every page renders afresh
-    afresh = build(project)
-    assert afresh.returncode == 0, afresh.stderr[-5000:]
-    assert reused(afresh.stderr)[0] == 0
-    first = files_of(project / "site")
+    first = build(project)
+    assert first.returncode == 0, first.stderr[-5000:]
+    assert reused(first.stderr)[0] == 0
+    notebooks = {Path(page).stem for page, _ in references()}
+    assert notebooks_rendered(first.stderr, "Cache hit") == notebooks  # they were ready
+    afresh = files_of(project / "site")
 
-    again = build(project)
-    assert again.returncode == 0, again.stderr[-5000:]
-    done, of = reused(again.stderr)
-    assert done == of > 10
-    second = files_of(project / "site")
-    assert sorted(second) == sorted(first)
-    assert [name for name in first if first[name] != second[name]] == []
+    shutil.rmtree(project / ".cache/mkdocs-jupyter")
+    store = project / ".cache/snipexec/pages"
+    kept = files_of(store)
+    second = build(project)
+    assert second.returncode == 0, second.stderr[-5000:]
+    done, of = reused(second.stderr)
+    made = [data[:500] for name, data in files_of(store).items() if name not in kept]
+    assert done == of > 10, made  # the start of each entry made again
+    assert notebooks_rendered(second.stderr, "Cache miss") == notebooks  # rendered in turn
+    reusing = files_of(project / "site")
+    assert sorted(reusing) == sorted(afresh)
+    assert [name for name in afresh if afresh[name] != reusing[name]] == []
+
+
+def notebooks_rendered(log: str, how: str) -> set[str]:
+    """The notebooks whose page mkdocs-jupyter's log says it rendered `how`."""
+    return set(re.findall(rf"{how}[^:]*: \S*/notebooks/([\w-]+)\.ipynb", log))
 
 
 def linked_pages(project: TinyProject) -> None:

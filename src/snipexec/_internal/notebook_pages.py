@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import importlib
 import json
@@ -9,6 +10,7 @@ import posixpath
 import re
 import threading
 from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -75,6 +77,8 @@ class NotebookPages:
         self.site_url = "/"  # where the notebooks' links to the site point
         # Under a dirty server: notebooks to make once the build is visible (see `write`).
         self.later: dict[str, Callable[[], None]] | None = None
+        self.ahead: dict[str, Future[None]] = {}  # notebook path -> its early render
+        self._renderer: ThreadPoolExecutor | None = None
 
     def add(self, files: Files, config: MkDocsConfig, page: File) -> None:
         """Add the page's notebook to the site, out of the nav until `nav` places it.
@@ -96,7 +100,7 @@ class NotebookPages:
         blocks: Sequence[Block],
         config: MkDocsConfig,
         environments: Mapping[str, tuple[str, str]],
-    ) -> None:
+    ) -> bool:
         """Write the page's notebook, unless it is still made of the same page and runs.
 
         `environments` maps each variant with an environment of its own to its label and
@@ -105,6 +109,8 @@ class NotebookPages:
         Where `later` is set, a notebook to make is kept there until `flush`, after the
         build: its page is then served without waiting for it, and the server, watching
         the notebooks, renders it in a rebuild of its own.
+
+        Returns whether the notebook was written now.
         """
         uri = notebook_uri(page.file)
         path = self.folder / uri
@@ -112,7 +118,7 @@ class NotebookPages:
         alts = made_from(path, source)
         if alts is not None:
             self.figure_alts[uri] = alts
-            return
+            return False
 
         def make() -> None:
             notebook = self._notebook(page, blocks, config, environments)
@@ -120,8 +126,47 @@ class NotebookPages:
 
         if self.later is None or not path.is_file():  # a new notebook's page needs it now
             make()
-        else:
-            self.later[uri] = make
+            return True
+        self.later[uri] = make
+        return False
+
+    def render_ahead(self, source: File, config: MkDocsConfig, files: Files) -> None:
+        """Have mkdocs-jupyter render the notebook of `source` now, in a thread of its own.
+
+        MkDocs renders the notebooks after every page; rendering each as soon as it is
+        written uses the time the build spends waiting for the next pages' runs, and
+        MkDocs then finds it in mkdocs-jupyter's cache.
+        """
+        jupyter = config.plugins.get("mkdocs-jupyter")
+        file = files.get_file_from_path(notebook_uri(source))
+        if jupyter is None or file is None or file.page is None:
+            return
+        notebook = file.page
+
+        def render() -> None:
+            jupyter.on_pre_page(notebook, config=config, files=files)
+            notebook.render(config, files)
+
+        if self._renderer is None:
+            self._renderer = ThreadPoolExecutor(1, thread_name_prefix="snipexec-notebook")
+        self.ahead[file.src_uri] = self._renderer.submit(render)
+
+    def wait_for(self, page: Page) -> None:
+        """Let the early render of a notebook finish before MkDocs renders its page.
+
+        One that failed is left to MkDocs, which renders the notebook again and reports it.
+        """
+        early = self.ahead.pop(page.file.src_uri, None)
+        if early is not None:
+            with contextlib.suppress(Exception):
+                early.result()
+
+    def finish(self) -> None:
+        """Wait for the early renders still going (a build that failed leaves some)."""
+        for early in self.ahead.values():
+            with contextlib.suppress(Exception):
+                early.result()
+        self.ahead = {}
 
     def flush(self) -> None:
         """Make the notebooks `write` kept for after the build, beside the server."""

@@ -217,9 +217,14 @@ class SnippetExecPlugin(BasePlugin[PluginConfig]):
                 self._notebook_pages().add(files, config, file)
         return _snippet_pages_last(files, set(pages), self._generated())
 
+    @event_priority(50)  # before mkdocs-jupyter looks for a notebook's render in its cache
     def on_pre_page(self, page: Page, *, config: MkDocsConfig, files: Files) -> Page:
-        """Have the page reuse its last render when nothing it is made of changed."""
+        """Let a page reuse its last render if nothing it is made of changed.
+
+        A notebook's page first waits for the notebook's early render (`render_ahead`).
+        """
         self.rendered_pages.wrap(page)
+        self._notebook_pages().wait_for(page)
         return page
 
     @_timed
@@ -242,7 +247,7 @@ class SnippetExecPlugin(BasePlugin[PluginConfig]):
             results.extend(shown)
         if not refs:
             return markdown
-        markdown = self._copies_and_notebook(markdown, page, config)
+        markdown = self._copies_and_notebook(markdown, page, config, files)
         return markdown + self._footer(page.file, refs, results)
 
     def _values(self, refs: list[SnippetRef], page: str) -> dict[str, dict[str, Any] | None]:
@@ -365,8 +370,13 @@ class SnippetExecPlugin(BasePlugin[PluginConfig]):
             return self._file(ref.path, self.root, config)
         return File.generated(config, ref.path, content=bundle.text)
 
-    def _copies_and_notebook(self, markdown: str, page: Page, config: MkDocsConfig) -> str:
-        """Give each copy button the snippet's bundle, and write the page's notebook."""
+    def _copies_and_notebook(
+        self, markdown: str, page: Page, config: MkDocsConfig, files: Files
+    ) -> str:
+        """Give each copy button the snippet's bundle; write the page's notebook.
+
+        A notebook written now starts rendering at once (see `NotebookPages.render_ahead`).
+        """
         name = self._page_name(page.file.abs_src_path)
         refs = self._references(page.markdown or "", name)
         bundles = [self._bundle(ref, name) for ref in refs]
@@ -385,7 +395,8 @@ class SnippetExecPlugin(BasePlugin[PluginConfig]):
                 name: (self._execution().pool.variants[name].label, install)
                 for name, install in self.installs.items()
             }
-            self._notebook_pages().write(page, blocks, config, environments)
+            if self._notebook_pages().write(page, blocks, config, environments):
+                self._notebook_pages().render_ahead(page.file, config, files)
         return markdown
 
     def _notebook_block(self, ref: SnippetRef, page: str, bundle: Bundle) -> Block:
@@ -470,12 +481,15 @@ class SnippetExecPlugin(BasePlugin[PluginConfig]):
         if self.staged is not None:
             self.staged.commit()
             config.site_dir = str(self.staged.final)
+        self._notebook_pages().finish()
         self._notebook_pages().flush()
 
     def on_build_error(self, *, error: Exception) -> None:
         """Leave the previous site and the cache as they were."""
         if self.execution is not None:
             self.execution.close()
+        if self.notebook_pages is not None:
+            self.notebook_pages.finish()
         if self.staged is not None:
             self.staged.discard()
 

@@ -25,6 +25,7 @@ import json
 import logging
 import os
 import sys
+import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -156,10 +157,15 @@ def _installed() -> list[str]:
 
 @contextlib.contextmanager
 def _warnings() -> Iterator[list[logging.LogRecord]]:
-    """The warnings logged inside the block, from any logger."""
+    """The warnings logged inside the block by this thread, from any logger.
+
+    Another thread's (a notebook rendered early, say) are not the page's.
+    """
     records: list[logging.LogRecord] = []
     handler = logging.Handler(logging.WARNING)
     handler.emit = records.append  # type: ignore[method-assign]
+    this_thread = threading.get_ident()
+    handler.addFilter(lambda record: record.thread == this_thread)
     loggers = [logging.getLogger(), logging.getLogger("mkdocs")]
     for logger in loggers:
         logger.addHandler(handler)
