@@ -2,10 +2,11 @@
 
 All in temporary folders, each build in a fresh process:
 
-- **The real site** (a copy of the project): cold (empty cache), execution off (MkDocs'
-  own work: the render), warm (nothing changed) and one snippet edited. The floor is one
-  framework import per variant that ran (a fresh interpreter importing the variant's
-  preloads in its environment) + the snippets' own run time + the render.
+- **The real site** (a copy of the project): cold (empty cache), execution off with the
+  pages' kept renders removed (MkDocs' own work: the render of every page), warm
+  (nothing changed) and one snippet edited. The floor is one framework import per
+  variant that ran (a fresh interpreter importing the variant's preloads in its
+  environment) + the snippets' own run time + the render.
 - **The README command** in the same copy, with its own nox environments: `nox -s docs`
   a second time (the environment reused) against a bare `mkdocs build --strict` in that
   environment; and once after a lock input changed (the environment synced again).
@@ -59,6 +60,7 @@ SIZES = (20, 100, 200)
 PER_PAGE = 10
 SHARDS = 3
 KINDS = ("cold", "off", "warm", "one-edit")
+KEPT_RENDERS = ".cache/snipexec/pages"  # where a build keeps the pages' renders
 # Variables that would change what a build does; each build sets its own.
 OWN_VARIABLES = ("SNIPEXEC_EXECUTE", "SNIPEXEC_SHARD", "SNIPEXEC_CACHE_DIR", "CHECK_LINKS")
 QUIET = {"NO_MKDOCS_2_WARNING": "1"}
@@ -140,11 +142,17 @@ def measure(project: Path, edited: str, repeat: int) -> dict[str, list[Build]]:
     for round_ in range(repeat):
         shutil.rmtree(project / ".cache", ignore_errors=True)
         builds["cold"].append(build(project))
-        builds["off"].append(build(project, SNIPEXEC_EXECUTE="off"))
+        builds["off"].append(render_only(project))
         builds["warm"].append(build(project))
         append(project / edited, f"# edit {round_}\n")
         builds["one-edit"].append(build(project))
     return builds
+
+
+def render_only(project: Path) -> Build:
+    """A build that runs nothing and renders every page: the pages' kept renders removed."""
+    shutil.rmtree(project / KEPT_RENDERS, ignore_errors=True)
+    return build(project, SNIPEXEC_EXECUTE="off")
 
 
 def append(path: Path, text: str) -> None:

@@ -136,7 +136,7 @@ class SnippetExecPlugin(BasePlugin[PluginConfig]):
         self.references: dict[str, tuple[str, list[SnippetRef]]] = {}  # page -> text, blocks
         self.own_seconds = 0.0  # this build's time in the plugin's hooks, waits for runs included
         self.rebuilds = PartialRebuilds()
-        self.rendered_pages = RenderedPages(self.root / "pages")
+        self.rendered_pages: RenderedPages | None = None  # this build's, from `on_config`
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Remember whether this is a one-off build or a long-lived server.
@@ -223,7 +223,7 @@ class SnippetExecPlugin(BasePlugin[PluginConfig]):
 
         A notebook's page first waits for the notebook's early render (`render_ahead`).
         """
-        self.rendered_pages.wrap(page)
+        self._rendered_pages().wrap(page)
         self._notebook_pages().wait_for(page)
         return page
 
@@ -419,7 +419,7 @@ class SnippetExecPlugin(BasePlugin[PluginConfig]):
         Under a dirty server, mark the pages this rebuild renders.
         """
         nav = self._notebook_pages().nav(nav, files)
-        self.rendered_pages.begin(config, files)
+        self._rendered_pages().begin(config, files)
         if self.rebuilds.active:
             watched = [self.root / folder for folder in self.config.watch]
             watched += [Path(folder) for folder in config.watch]
@@ -462,6 +462,10 @@ class SnippetExecPlugin(BasePlugin[PluginConfig]):
     def _notebook_pages(self) -> NotebookPages:
         assert self.notebook_pages is not None
         return self.notebook_pages
+
+    def _rendered_pages(self) -> RenderedPages:
+        assert self.rendered_pages is not None
+        return self.rendered_pages
 
     def _generated(self) -> Path:
         """Where the build writes what it makes: the cache folder."""
@@ -562,7 +566,7 @@ class SnippetExecPlugin(BasePlugin[PluginConfig]):
         )
         if cache.damaged:
             log.info("%d unreadable cache entries were run again and replaced", len(cache.damaged))
-        pages = self.rendered_pages
+        pages = self._rendered_pages()
         if not self.rebuilds.skipped:  # a dirty rebuild does not read what the others need
             pages.finish(execution.started)
         if pages.reused or pages.made:
