@@ -97,8 +97,6 @@ class RenderedPages:
         if stored is not None and _restore(page, files, autorefs, stored):
             self.reused += 1
             return
-        if stored is not None:
-            self.store.mark_damaged(key)
         before = set(anchors_by_page(autorefs).get(page.url, [])) if autorefs else set()
         with _warnings() as warned:
             original(config, files)
@@ -119,8 +117,6 @@ class RenderedPages:
             index.entries.extend(stored)
             self.reused += 1
             return
-        if stored is not None:
-            self.store.mark_damaged(key)
         first = len(index.entries)
         original(page)
         self.made += 1
