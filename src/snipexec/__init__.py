@@ -5,10 +5,11 @@ the result they exchange. Everything else lives in `snipexec._internal`.
 """
 
 from snipexec._internal.cache import Cache
+from snipexec._internal.fork_server import WorkerError
 from snipexec._internal.plugin import PluginConfig, SnippetExecPlugin
 from snipexec._internal.profile import SNIPPET_ENVIRONMENT, without_startup_lines
 from snipexec._internal.results import Failure, Figure, RunResult
-from snipexec._internal.runner import Runner, WorkerError
+from snipexec._internal.runner import Runner
 from snipexec._internal.variants import Variant
 
 __all__ = [

@@ -14,12 +14,12 @@ from mkdocs.plugins import get_plugin_logger
 from .bounds import Limits, bounded
 from .cache import Cache
 from .directives import SnippetRef
+from .fork_server import WorkerError
 from .imports import ImportRuleError, Module
 from .keys import Snapshot
 from .pool import WorkerPool
 from .portable import portable_result
 from .results import Failure, RunResult
-from .runner import WorkerError
 from .variants import MissingEnvironment, Variant
 
 log = get_plugin_logger("snipexec")

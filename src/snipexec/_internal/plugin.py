@@ -26,6 +26,7 @@ from .bundles import Bundle, make_bundle
 from .cache import Cache
 from .directives import DirectiveError, SnippetRef, find_snippets
 from .execution import Execution, Mode, Shard, SnippetError
+from .fork_server import WorkerError
 from .glue import GlueError, place_values
 from .keys import Snapshot
 from .notebook_pages import Block, NotebookPages, notebook_uri
@@ -43,7 +44,6 @@ from .render import (
 from .rendered_notebooks import drop_unreadable
 from .rendered_pages import RenderedPages
 from .results import RunResult
-from .runner import WorkerError
 from .staging import StagedSite
 from .variants import Variant
 

@@ -1,4 +1,7 @@
-"""A pool of workers: runners per variant, started only when that variant has a run."""
+"""A pool of workers: runners per variant, started only when that variant has a run.
+
+A variant's workers are all forked from its one fork server.
+"""
 
 from __future__ import annotations
 
@@ -6,8 +9,9 @@ import threading
 from collections.abc import Mapping
 from pathlib import Path
 
+from .fork_server import ForkServer
 from .results import RunResult
-from .runner import Runner
+from .runner import Runner, worker_environment
 from .variants import Variant
 
 
@@ -30,6 +34,7 @@ class WorkerPool:
         self.root = root
         self._idle: dict[str, list[Runner]] = {name: [] for name in self.variants}
         self._all: list[Runner] = []
+        self._fork_servers: dict[str, ForkServer] = {}
         self._lock = threading.Lock()
 
     def run(self, variant: str, snippet: Path, code: str, timeout: float) -> RunResult:
@@ -55,15 +60,27 @@ class WorkerPool:
         """How many worker processes were started so far."""
         return sum(runner.starts for runner in self._all)
 
+    @property
+    def imports(self) -> int:
+        """How many times a variant's libraries were imported (fork servers started)."""
+        return sum(server.starts for server in self._fork_servers.values())
+
     def _take(self, variant: str) -> Runner:
         with self._lock:
             if self._idle[variant]:
                 return self._idle[variant].pop()
-            runner = Runner(self.variants[variant], self.env, self.root)
+            variant_ = self.variants[variant]
+            if variant not in self._fork_servers:
+                root = self.root or Path.cwd()
+                environment = worker_environment(variant_, root, self.env)
+                self._fork_servers[variant] = ForkServer(variant_, environment, root)
+            runner = Runner(variant_, fork_server=self._fork_servers[variant])
             self._all.append(runner)
             return runner
 
     def close(self) -> None:
-        """Stop every worker."""
+        """Stop every worker, then the fork servers."""
         for runner in self._all:
             runner.close()
+        for server in self._fork_servers.values():
+            server.close()

@@ -1,4 +1,4 @@
-"""Run snippets in a long-lived worker process, restarting it after a timeout or a crash."""
+"""Run snippets in a long-lived worker process, forking a new one after a timeout or a crash."""
 
 from __future__ import annotations
 
@@ -7,7 +7,6 @@ import importlib
 import json
 import os
 import signal
-import subprocess
 import tempfile
 import threading
 import time
@@ -17,55 +16,41 @@ from pathlib import Path
 
 from mkdocs.plugins import get_plugin_logger
 
+from .fork_server import STARTUP_TIMEOUT, ForkServer, WorkerError
 from .results import Failure, Figure, RunResult
 from .streams import read_text
-from .variants import MissingEnvironment, Variant
+from .variants import Variant
 
 log = get_plugin_logger("snipexec")
 
-STARTUP_TIMEOUT = 600.0
-# The worker runs in the variant's interpreter, which need not have this engine or the
-# site's packages installed: it imports the engine's `snipexec` package from this folder
-# without running its `__init__` (which needs MkDocs) and without adding to `sys.path`.
-ENGINE_PACKAGE = str(Path(__file__).parents[1])
-BOOTSTRAP = (
-    "import sys, types; package = types.ModuleType('snipexec'); "
-    "package.__path__ = [sys.argv.pop(1)]; sys.modules['snipexec'] = package; "
-    "from snipexec._internal.worker import main; main(sys.argv[1], sys.argv[2:])"
-)
-
-
-class WorkerError(RuntimeError):
-    """The worker could not be started."""
-
 
 class Runner:
-    """Runs snippet files, one at a time, in a worker that imported `variant.preload` once.
+    """Runs snippet files, one at a time, in a worker forked from the variant's fork server.
 
     The worker starts on the first `run`, so a build that needs no run never starts it
     (nor imports what it preloads). It survives between runs, and between rebuilds of
-    `mkdocs serve`; after a timeout or a crash the next `run` starts a new one.
+    `mkdocs serve`; after a timeout or a crash the next `run` forks a new one.
     """
 
     def __init__(
-        self, variant: Variant, env: Mapping[str, str] | None = None, root: Path | None = None
+        self,
+        variant: Variant,
+        env: Mapping[str, str] | None = None,
+        root: Path | None = None,
+        fork_server: ForkServer | None = None,
     ):
         """Prepare a runner for a project at `root` (default: the working directory).
 
-        `env` is added to the worker's environment (tests use it).
+        `env` is added to the worker's environment (tests use it). Runners of one variant
+        share a `fork_server` (by default, the runner has one of its own).
         """
         self.variant = variant
-        self.root = root or Path.cwd()
         self.profile = importlib.import_module(variant.profile)
-        snippet_environment = getattr(self.profile, "SNIPPET_ENVIRONMENT", {})
-        self.env = {
-            **os.environ,
-            **_activated(variant.environment(self.root)),
-            **snippet_environment,
-            **variant.env,
-            **(env or {}),
-        }
-        self._process: subprocess.Popen[bytes] | None = None
+        self._own_fork_server = fork_server is None
+        self.fork_server = fork_server or ForkServer(
+            variant, worker_environment(variant, root or Path.cwd(), env), root or Path.cwd()
+        )
+        self._pid: int | None = None
         self._requests: Connection | None = None
         self._replies: Connection | None = None
         self._lock = threading.Lock()  # one run at a time, whichever thread asks
@@ -130,30 +115,12 @@ class Runner:
         return reply, Failure(**failure) if failure is not None else None
 
     def _ensure_started(self) -> tuple[Connection, Connection]:
-        """Start the worker if none is alive, and wait until it has imported `preload`."""
-        if self._process is not None and self._process.poll() is None:
+        """Fork a worker if none is alive, and wait until it is ready."""
+        if self._pid is not None and not self._died():
             assert self._requests is not None and self._replies is not None
             return self._requests, self._replies
         self._stop()
-        try:
-            python = self.variant.python(self.root)
-        except MissingEnvironment as error:
-            raise WorkerError(str(error)) from None
-        process = subprocess.Popen(
-            [python, "-c", BOOTSTRAP, ENGINE_PACKAGE, self.variant.profile, *self.variant.preload],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            env=self.env,
-            # Its own process group: what a snippet starts can be ended with it, and a
-            # Ctrl-C meant for the build reaches the build, which ends the workers.
-            start_new_session=True,
-        )
-        assert process.stdin is not None and process.stdout is not None
-        self._process = process
-        self._requests = Connection(os.dup(process.stdin.fileno()), readable=False)
-        self._replies = Connection(os.dup(process.stdout.fileno()), writable=False)
-        process.stdin.close()
-        process.stdout.close()
+        self._pid, self._requests, self._replies = self.fork_server.fork()
         self.starts += 1
         try:
             if self._replies.poll(STARTUP_TIMEOUT) and self._replies.recv_bytes() == b"ready":
@@ -163,37 +130,61 @@ class Runner:
         status = self._reap()
         raise WorkerError(f"the snippet worker did not start ({status}); see the log above")
 
+    def _died(self) -> bool:
+        """Whether the idle worker ended (its reply pipe, empty between runs, is closed)."""
+        assert self._replies is not None
+        return self._replies.poll(0)
+
     def _reap(self) -> str:
         """Stop the worker process and describe how it ended."""
-        process = self._process
-        assert process is not None
-        self._stop()
-        return f"exit code {process.returncode}"
+        code = self._stop()
+        return "exit code unknown" if code is None else f"exit code {code}"
 
     def close(self) -> None:
         """Stop the worker, if one is running; a thread waiting on it gets a crash or error."""
-        process = self._process
-        if process is not None and process.poll() is None:
-            _end_group(process)  # first, to wake a thread that holds the lock while it waits
+        pid = self._pid
+        if pid is not None:
+            _kill_group(pid)  # first, to wake a thread that holds the lock while it waits
         with self._lock:
             self._stop()
+        if self._own_fork_server:
+            self.fork_server.close()
 
-    def _stop(self) -> None:
-        """Stop the worker and forget it; the caller holds the lock."""
+    def _stop(self) -> int | None:
+        """Stop the worker and forget it; its exit code, if known. The caller holds the lock."""
         for connection in (self._requests, self._replies):
             if connection is not None:
                 connection.close()
         self._requests = self._replies = None
-        if self._process is not None:
-            _end_group(self._process)
-        self._process = None
+        pid, self._pid = self._pid, None
+        if pid is None:
+            return None
+        _kill_group(pid)
+        return self.fork_server.exit_code(pid)
 
 
-def _end_group(process: subprocess.Popen[bytes]) -> None:
-    """Kill the worker and every process left in its group, and reap the worker."""
+def _kill_group(pid: int) -> None:
+    """Kill the worker `pid` and every process left in its group."""
     with contextlib.suppress(ProcessLookupError, PermissionError):
-        os.killpg(process.pid, signal.SIGKILL)
-    process.wait()
+        os.killpg(pid, signal.SIGKILL)
+
+
+def worker_environment(
+    variant: Variant, root: Path, env: Mapping[str, str] | None = None
+) -> dict[str, str]:
+    """The environment a worker of `variant` runs snippets in.
+
+    The build's, with the variant's own environment activated, the profile's and the
+    variant's settings, then `env`.
+    """
+    profile = importlib.import_module(variant.profile)
+    return {
+        **os.environ,
+        **_activated(variant.environment(root)),
+        **getattr(profile, "SNIPPET_ENVIRONMENT", {}),
+        **variant.env,
+        **(env or {}),
+    }
 
 
 def _activated(environment: Path | None) -> dict[str, str]:

@@ -23,7 +23,16 @@ ENVIRONMENTS = ".venvs"
 # one of them invalidates every cached result.
 RUNTIME_SOURCES = tuple(
     Path(__file__).with_name(f"{name}.py")
-    for name in ("worker", "streams", "leftovers", "runner", "results", "variants", "portable")
+    for name in (
+        "worker",
+        "fork_server",
+        "streams",
+        "leftovers",
+        "runner",
+        "results",
+        "variants",
+        "portable",
+    )
 )
 _OPTIONS = {"label", "env", "preload", "packages", "profile", "group"}
 

@@ -1,9 +1,13 @@
-"""The worker process: imports heavy libraries once, then runs snippets one at a time.
+"""The worker processes: a fork server that imports heavy libraries once, and its workers.
 
-Started by `Runner` as `python -m snipexec._internal.worker PROFILE MODULE...`. It speaks
-to its parent through the pipes it was given as standard input and output (moved to
-other file descriptors at once, so that a snippet's own output can never corrupt a
-message). What it knows of particular libraries comes from the PROFILE module.
+On each request the fork server forks a worker that runs snippets one at a time.
+
+Started by `ForkServer` as `python -c BOOTSTRAP ENGINE PROFILE MODULE...` with one end of
+a socket as its standard input: on that socket it receives, for each worker, the two
+pipes the worker speaks to its parent through, and answers with the worker's pid (and,
+when asked, how a worker ended). A worker starts from the fork server's state right after
+the imports, never from one that ran a snippet. What it knows of particular libraries
+comes from the PROFILE module.
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ import builtins
 import importlib
 import json
 import os
+import socket
 import sys
 import time
 import traceback
@@ -19,37 +24,82 @@ import types
 import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from multiprocessing import reduction
 from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from .leftovers import adopt_orphans, end_group_when_orphaned, end_leftovers, running
 from .streams import read_text, redirected
 
 
 def main(profile_name: str, preload: list[str]) -> None:
-    """Serve run requests from the parent until it closes the pipe."""
-    requests = Connection(os.dup(0), writable=False)
-    replies = Connection(os.dup(1), readable=False)
+    """Import `preload`, then fork a worker for each request until the parent hangs up."""
+    parent = socket.socket(fileno=os.dup(0))
+    messages = Connection(os.dup(0))
     devnull = os.open(os.devnull, os.O_RDONLY)
     os.dup2(devnull, 0)
     os.close(devnull)
-    os.dup2(2, 1)  # stray output outside a run goes to the build log, not the pipe
+    os.dup2(2, 1)  # stray output outside a run goes to the build log, not a pipe
     default_warning_filters = list(warnings.filters)
-    adopt_orphans()
-    end_group_when_orphaned()
     profile = importlib.import_module(profile_name)
     _preload(preload, profile.without_startup_lines)
+    messages.send_bytes(b"ready")
+    while True:
+        try:
+            request = json.loads(messages.recv_bytes())
+        except EOFError:
+            return
+        if "exit_code_of" in request:
+            reply = {"exit_code": _exit_code(request["exit_code_of"])}
+        else:
+            requests, replies = reduction.recvfds(parent, 2)
+            pid = os.fork()
+            if pid == 0:
+                parent.close()
+                messages.close()
+                _serve(requests, replies, profile, default_warning_filters)
+            os.close(requests)
+            os.close(replies)
+            reply = {"pid": pid}
+        messages.send_bytes(json.dumps(reply).encode())
+
+
+def _exit_code(pid: int) -> int | None:
+    """Wait for the worker `pid` to end: its exit code, or minus the signal that ended it."""
+    try:
+        return os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1])
+    except ChildProcessError:
+        return None
+
+
+def _serve(
+    requests_fd: int, replies_fd: int, profile: types.ModuleType, filters: list[Any]
+) -> NoReturn:
+    """A forked worker: serve run requests on its pipes until the parent closes them.
+
+    It leads a process group of its own, so what a snippet starts ends with it.
+    """
+    os.setsid()
+    for fd in (requests_fd, replies_fd):
+        os.set_inheritable(fd, False)  # not to a snippet's child processes
+    adopt_orphans()
+    end_group_when_orphaned()
+    requests = Connection(requests_fd, writable=False)
+    replies = Connection(replies_fd, readable=False)
     own = running()
     replies.send_bytes(b"ready")
     while True:
         try:
             request = json.loads(requests.recv_bytes())
         except EOFError:
-            return
-        reply = run_snippet(**request, profile=profile, warning_filters=default_warning_filters)
+            break
+        reply = run_snippet(**request, profile=profile, warning_filters=filters)
         reply["ended"] = end_leftovers(own)
         replies.send_bytes(json.dumps(reply).encode())
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(0)  # not the fork server's exit handlers
 
 
 def _preload(modules: list[str], clean: Callable[[str], str]) -> None:
