@@ -239,7 +239,9 @@ window.calculatorLayers = (() => {
     if (layer.padding === "causal") {
       lines.push(`causal: ${span[0] - 1} zeros before the start, none after: no output reads a later step`);
     }
-    const reach = size.map((k, i) => ({ kind: "window", k, d: dilation[i], s: strides[i] }));
+    // "causal" pads the start only: output o's window ends at input cell step·o.
+    const from = (i) => (layer.padding === "causal" ? 1 - span[i] : 0);
+    const reach = size.map((k, i) => ({ kind: "window", k, d: dilation[i], s: strides[i], from: from(i) }));
     return { sides: slid.map((side) => side.value), lines, reach };
   }
 
@@ -520,7 +522,7 @@ window.calculatorLayers = (() => {
     const read = new Set();
     const taps = reach.k ? [...Array(reach.k).keys()].map((u) => reach.d * u) : [];
     for (const o of cells) {
-      if (reach.kind === "window") for (const tap of taps) read.add(reach.s * o + tap);
+      if (reach.kind === "window") for (const tap of taps) read.add(reach.s * o + reach.from + tap);
       else if (reach.kind === "up") read.add(Math.floor(o / reach.f));
       else for (const tap of taps) if ((o - tap) % reach.s === 0) read.add((o - tap) / reach.s);
     }
