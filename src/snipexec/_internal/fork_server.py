@@ -7,6 +7,7 @@ libraries, ready to run, instead of importing them again.
 from __future__ import annotations
 
 import contextlib
+import importlib
 import json
 import os
 import signal
@@ -17,6 +18,7 @@ from collections.abc import Mapping
 from multiprocessing import reduction
 from multiprocessing.connection import Connection
 from pathlib import Path
+from typing import Any
 
 from .variants import MissingEnvironment, Variant
 
@@ -43,9 +45,13 @@ class ForkServer:
     The process starts with the first worker asked for, and again if it died.
     """
 
-    def __init__(self, variant: Variant, env: Mapping[str, str], root: Path):
-        """Prepare the fork server of `variant` for the project at `root`, with `env`."""
-        self.variant, self.env, self.root = variant, dict(env), root
+    def __init__(self, variant: Variant, root: Path, env: Mapping[str, str] | None = None):
+        """Prepare the fork server of `variant` for the project at `root`.
+
+        `env` is added to its environment (tests use it).
+        """
+        self.variant, self.root = variant, root
+        self.env = worker_environment(variant, root, env)
         self._process: subprocess.Popen[bytes] | None = None
         self._socket: socket.socket | None = None
         self._messages: Connection | None = None
@@ -59,7 +65,7 @@ class ForkServer:
         try:
             with self._lock:
                 self._ensure_started()
-                pid = self._ask({"fork": True}, fds=[requests_read, replies_write])["pid"]
+                pid = self._ask({"fork": True}, fds=(requests_read, replies_write))["pid"]
         except BaseException:
             os.close(requests_write)
             os.close(replies_read)
@@ -83,7 +89,7 @@ class ForkServer:
                 return None
             return self._ask({"exit_code_of": pid})["exit_code"]
 
-    def _ask(self, request: dict, fds: list[int] = ()) -> dict:
+    def _ask(self, request: dict[str, Any], fds: tuple[int, ...] = ()) -> dict[str, Any]:
         """Send `request` (and `fds`) to the fork server; its reply."""
         assert self._messages is not None and self._socket is not None
         try:
@@ -150,3 +156,29 @@ class ForkServer:
             os.killpg(process.pid, signal.SIGKILL)
         process.wait()
         return f"exit code {process.returncode}"
+
+
+def worker_environment(
+    variant: Variant, root: Path, env: Mapping[str, str] | None = None
+) -> dict[str, str]:
+    """The environment a worker of `variant` runs snippets in.
+
+    The build's, with the variant's own environment activated, the profile's and the
+    variant's settings, then `env`.
+    """
+    profile = importlib.import_module(variant.profile)
+    return {
+        **os.environ,
+        **_activated(variant.environment(root)),
+        **getattr(profile, "SNIPPET_ENVIRONMENT", {}),
+        **variant.env,
+        **(env or {}),
+    }
+
+
+def _activated(environment: Path | None) -> dict[str, str]:
+    """What activating a variant's own environment sets: its `bin` first on `PATH`."""
+    if environment is None:
+        return {}
+    path = os.pathsep.join([str(environment / "bin"), os.environ.get("PATH", "")])
+    return {"VIRTUAL_ENV": str(environment), "PATH": path}

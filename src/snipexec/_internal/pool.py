@@ -11,7 +11,7 @@ from pathlib import Path
 
 from .fork_server import ForkServer
 from .results import RunResult
-from .runner import Runner, worker_environment
+from .runner import Runner
 from .variants import Variant
 
 
@@ -72,8 +72,7 @@ class WorkerPool:
             variant_ = self.variants[variant]
             if variant not in self._fork_servers:
                 root = self.root or Path.cwd()
-                environment = worker_environment(variant_, root, self.env)
-                self._fork_servers[variant] = ForkServer(variant_, environment, root)
+                self._fork_servers[variant] = ForkServer(variant_, root, self.env)
             runner = Runner(variant_, fork_server=self._fork_servers[variant])
             self._all.append(runner)
             return runner

@@ -47,9 +47,7 @@ class Runner:
         self.variant = variant
         self.profile = importlib.import_module(variant.profile)
         self._own_fork_server = fork_server is None
-        self.fork_server = fork_server or ForkServer(
-            variant, worker_environment(variant, root or Path.cwd(), env), root or Path.cwd()
-        )
+        self.fork_server = fork_server or ForkServer(variant, root or Path.cwd(), env)
         self._pid: int | None = None
         self._requests: Connection | None = None
         self._replies: Connection | None = None
@@ -167,29 +165,3 @@ def _kill_group(pid: int) -> None:
     """Kill the worker `pid` and every process left in its group."""
     with contextlib.suppress(ProcessLookupError, PermissionError):
         os.killpg(pid, signal.SIGKILL)
-
-
-def worker_environment(
-    variant: Variant, root: Path, env: Mapping[str, str] | None = None
-) -> dict[str, str]:
-    """The environment a worker of `variant` runs snippets in.
-
-    The build's, with the variant's own environment activated, the profile's and the
-    variant's settings, then `env`.
-    """
-    profile = importlib.import_module(variant.profile)
-    return {
-        **os.environ,
-        **_activated(variant.environment(root)),
-        **getattr(profile, "SNIPPET_ENVIRONMENT", {}),
-        **variant.env,
-        **(env or {}),
-    }
-
-
-def _activated(environment: Path | None) -> dict[str, str]:
-    """What activating a variant's own environment sets: its `bin` first on `PATH`."""
-    if environment is None:
-        return {}
-    path = os.pathsep.join([str(environment / "bin"), os.environ.get("PATH", "")])
-    return {"VIRTUAL_ENV": str(environment), "PATH": path}
