@@ -74,3 +74,25 @@ def test_a_damaged_entry_compiles_again_and_is_replaced(
     assert render(templates, cache, name="you") == "Hello you"
     assert len(compiled) == 2
     assert entry.read_bytes().startswith(bc_magic) and len(entry.read_bytes()) > len(bc_magic)
+
+
+def test_each_notebook_exporter_reads_the_templates_the_first_compiled(
+    tmp_path: Path, compiled: list[str], monkeypatch: pytest.MonkeyPatch
+):
+    """mkdocs-jupyter makes a new exporter, with a new environment, for every notebook."""
+    nbformat = pytest.importorskip("nbformat")
+    from nbconvert.exporters.html import HTMLExporter
+    from nbconvert.exporters.templateexporter import TemplateExporter
+
+    monkeypatch.setattr(
+        TemplateExporter, "_create_environment", TemplateExporter._create_environment
+    )
+    config = type("Config", (), {"config_file_path": str(tmp_path / "mkdocs.yml"), "plugins": {}})
+    template_cache.on_pre_build(config)
+    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# Hi")])
+    first, _ = HTMLExporter().from_notebook_node(notebook)
+    after_first = len(compiled)
+    second, _ = HTMLExporter().from_notebook_node(notebook)
+    assert after_first > 0 and len(compiled) == after_first
+    assert second == first
+    assert any((tmp_path / ".cache/jinja").iterdir())

@@ -1,9 +1,10 @@
-"""Keep the theme's and mkdocstrings' compiled Jinja templates between builds.
+"""Keep the theme's, mkdocstrings' and nbconvert's compiled Jinja templates between builds.
 
-Both compile every template they use in every build: about 0.7 s of a build here. A
-bytecode cache in `.cache/jinja/` skips that; an entry is keyed by its template's
-source, so an edited template compiles again, and an unreadable entry is compiled again
-and replaced.
+The theme and mkdocstrings compile every template they use in every build: about 0.7 s
+of a build here; nbconvert compiles its templates anew for each notebook mkdocs-jupyter
+converts, in a new environment each time. A bytecode cache in `.cache/jinja/` skips
+that; an entry is keyed by its template's source, so an edited template compiles again,
+and an unreadable entry is compiled again and replaced.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from jinja2 import Environment
 from jinja2.bccache import Bucket, FileSystemBytecodeCache
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import Files
+from nbconvert.exporters.templateexporter import TemplateExporter
 
 
 class TemplateCache(FileSystemBytecodeCache):
@@ -34,11 +36,26 @@ def template_cache(config: MkDocsConfig) -> TemplateCache:
     return TemplateCache(str(folder))
 
 
+# nbconvert's own way of making an exporter's environment, wrapped below.
+_CREATE_ENVIRONMENT = TemplateExporter._create_environment
+
+
 def on_pre_build(config: MkDocsConfig) -> None:
-    """Give mkdocstrings' Python handler the cache before any page renders its API."""
+    """Give the cache to mkdocstrings' Python handler and to every notebook exporter.
+
+    Before any page renders its API; each exporter's environment as nbconvert makes it.
+    """
+    cache = template_cache(config)
     mkdocstrings = config.plugins.get("mkdocstrings")
     if mkdocstrings is not None:
-        mkdocstrings.get_handler("python").env.bytecode_cache = template_cache(config)
+        mkdocstrings.get_handler("python").env.bytecode_cache = cache
+
+    def with_cache(exporter: TemplateExporter) -> Environment:
+        environment = _CREATE_ENVIRONMENT(exporter)
+        environment.bytecode_cache = cache
+        return environment
+
+    TemplateExporter._create_environment = with_cache  # type: ignore[method-assign]
 
 
 def on_env(env: Environment, config: MkDocsConfig, files: Files) -> Environment:
