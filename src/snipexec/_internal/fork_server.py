@@ -152,10 +152,15 @@ class ForkServer:
         process, self._process = self._process, None
         if process is None:
             return "not started"
-        with contextlib.suppress(ProcessLookupError, PermissionError):
-            os.killpg(process.pid, signal.SIGKILL)
+        kill_group(process.pid)
         process.wait()
         return f"exit code {process.returncode}"
+
+
+def kill_group(pid: int) -> None:
+    """Kill the process group led by `pid`: a worker (or fork server) and all it started."""
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(pid, signal.SIGKILL)
 
 
 def worker_environment(

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import contextlib
 import importlib
 import json
-import os
-import signal
 import tempfile
 import threading
 import time
@@ -16,7 +13,7 @@ from pathlib import Path
 
 from mkdocs.plugins import get_plugin_logger
 
-from .fork_server import STARTUP_TIMEOUT, ForkServer, WorkerError
+from .fork_server import STARTUP_TIMEOUT, ForkServer, WorkerError, kill_group
 from .results import Failure, Figure, RunResult
 from .streams import read_text
 from .variants import Variant
@@ -142,7 +139,7 @@ class Runner:
         """Stop the worker, if one is running; a thread waiting on it gets a crash or error."""
         pid = self._pid
         if pid is not None:
-            _kill_group(pid)  # first, to wake a thread that holds the lock while it waits
+            kill_group(pid)  # first, to wake a thread that holds the lock while it waits
         with self._lock:
             self._stop()
         if self._own_fork_server:
@@ -157,11 +154,5 @@ class Runner:
         pid, self._pid = self._pid, None
         if pid is None:
             return None
-        _kill_group(pid)
+        kill_group(pid)
         return self.fork_server.exit_code(pid)
-
-
-def _kill_group(pid: int) -> None:
-    """Kill the worker `pid` and every process left in its group."""
-    with contextlib.suppress(ProcessLookupError, PermissionError):
-        os.killpg(pid, signal.SIGKILL)
