@@ -96,3 +96,19 @@ def test_each_notebook_exporter_reads_the_templates_the_first_compiled(
     assert after_first > 0 and len(compiled) == after_first
     assert second == first
     assert any((tmp_path / ".cache/jinja").iterdir())
+
+
+def test_loading_the_hook_again_wraps_nbconvert_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """`mkdocs serve` loads the hooks anew for every rebuild."""
+    from nbconvert.exporters.templateexporter import TemplateExporter
+
+    original = TemplateExporter._create_environment
+    monkeypatch.setattr(TemplateExporter, "_create_environment", original)
+    config = type("Config", (), {"config_file_path": str(tmp_path / "mkdocs.yml"), "plugins": {}})
+    for _ in range(3):
+        hook = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(hook)
+        hook.on_pre_build(config)
+    assert TemplateExporter._create_environment.__wrapped__ is original

@@ -9,6 +9,8 @@ and an unreadable entry is compiled again and replaced.
 
 from __future__ import annotations
 
+import functools
+import inspect
 from pathlib import Path
 
 from jinja2 import Environment
@@ -36,8 +38,9 @@ def template_cache(config: MkDocsConfig) -> TemplateCache:
     return TemplateCache(str(folder))
 
 
-# nbconvert's own way of making an exporter's environment, wrapped below.
-_CREATE_ENVIRONMENT = TemplateExporter._create_environment
+# nbconvert's own way of making an exporter's environment, wrapped below (unwrapped
+# first: `mkdocs serve` loads this hook again for every rebuild).
+_CREATE_ENVIRONMENT = inspect.unwrap(TemplateExporter._create_environment)
 
 
 def on_pre_build(config: MkDocsConfig) -> None:
@@ -50,6 +53,7 @@ def on_pre_build(config: MkDocsConfig) -> None:
     if mkdocstrings is not None:
         mkdocstrings.get_handler("python").env.bytecode_cache = cache
 
+    @functools.wraps(_CREATE_ENVIRONMENT)
     def with_cache(exporter: TemplateExporter) -> Environment:
         environment = _CREATE_ENVIRONMENT(exporter)
         environment.bytecode_cache = cache
